@@ -1,0 +1,2 @@
+//! The `hellogate` command line (being written).
+fn main() {}

@@ -1,0 +1,3 @@
+//! hellogate-codec: placeholder, being written.
+#![no_std]
+#![forbid(unsafe_code)]

@@ -1,0 +1,3 @@
+//! hellogate-cookie: placeholder until its issue lands.
+#![no_std]
+#![forbid(unsafe_code)]

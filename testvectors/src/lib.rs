@@ -1,0 +1,1 @@
+//! hellogate-testvectors: placeholder, being written.
