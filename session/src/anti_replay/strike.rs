@@ -1,0 +1,251 @@
+//! The strike register: ClientHello recording in bounded memory
+//! (RFC 8446 section 8.2).
+//!
+//! Two generations of a Bloom filter, each covering one `window`: new keys
+//! go into the current generation; a key is "seen" if either generation
+//! holds it; when the current generation is `window` old it becomes the
+//! previous one and the old previous one is cleared. So every key recorded
+//! less than `window` ago is still held, and memory is two fixed bit arrays
+//! whatever the traffic.
+//!
+//! Which way each error goes:
+//! - A Bloom filter has no false negatives: a key recorded within the
+//!   window is always found, so a replay within the window is never
+//!   accepted (false-accept rate 0, measured in the tests).
+//! - A false positive makes a fresh ClientHello look seen: its 0-RTT is
+//!   rejected and the handshake falls back to 1-RTT. That is the safe
+//!   direction; its rate is about 2^-`fp_log2` while a generation holds
+//!   at most `expected_per_window` keys, and grows beyond (a flood makes
+//!   0-RTT rarer, never unsafe).
+//! - Keys recorded between `window` and `2 * window` ago may still be found:
+//!   again only rejections.
+
+use alloc::vec::Vec;
+use core::mem::size_of;
+use core::time::Duration;
+
+use super::{EarlyDataRejection, EarlyDataVerdict};
+use crate::RandomSource;
+use crate::hash::KeyedHash;
+
+/// Sizing of a [`StrikeRegister`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StrikeRegisterConfig {
+    /// How long a recorded key is remembered at least. Must be at least
+    /// twice the freshness tolerance (see `ZeroRttGate`), since a captured
+    /// ClientHello passes the freshness check for that long.
+    pub window: Duration,
+    /// The 0-RTT ClientHellos expected per window: the filter is sized so
+    /// that this many keys give the target false-positive rate.
+    pub expected_per_window: u32,
+    /// Target false-positive rate as a power of two: 2^-`fp_log2`, 1..=32.
+    /// It is also the number of bits set per key.
+    pub fp_log2: u8,
+}
+
+/// Why a [`StrikeRegisterConfig`] was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StrikeConfigError {
+    /// The window is zero.
+    ZeroWindow,
+    /// `expected_per_window` is zero.
+    ZeroEntries,
+    /// `fp_log2` is outside 1..=32.
+    FalsePositiveRate,
+    /// One generation would exceed [`MAX_FILTER_BITS`].
+    TooLarge,
+    /// The up-front allocation failed.
+    OutOfMemory,
+}
+
+/// The largest generation: 2^32 bits, 512 MiB.
+pub const MAX_FILTER_BITS: u64 = 1 << 32;
+
+/// 1 / ln 2, scaled by 10^9: optimal bits per key per hash function.
+const INV_LN2_E9: u64 = 1_442_695_041;
+
+/// The bits one generation needs: m = n * k / ln 2 (the size at which k hash
+/// functions give a false-positive rate of 2^-k), rounded up to whole words.
+pub fn filter_bits(expected_per_window: u32, fp_log2: u8) -> u64 {
+    let nk = u64::from(expected_per_window) * u64::from(fp_log2);
+    let bits = (u128::from(nk) * u128::from(INV_LN2_E9)).div_ceil(1_000_000_000);
+    let words = bits.div_ceil(64);
+    u64::try_from(words * 64).unwrap_or(u64::MAX)
+}
+
+/// One generation: a fixed bit array.
+#[derive(Debug)]
+struct Generation {
+    words: Vec<u64>,
+    /// Keys inserted since the last clear.
+    inserted: u64,
+}
+
+impl Generation {
+    fn clear(&mut self) {
+        self.words.fill(0);
+        self.inserted = 0;
+    }
+}
+
+/// Two rotating generations of a Bloom filter, keyed by a secret hash.
+#[derive(Debug)]
+pub struct StrikeRegister {
+    hasher: KeyedHash,
+    current: Generation,
+    previous: Generation,
+    bits: u64,
+    hashes: u32,
+    window: Duration,
+    /// When the register was created: 0-RTT is rejected for one window
+    /// after, since an empty register cannot know what a previous instance
+    /// accepted.
+    started_at: Duration,
+    /// When the current generation started.
+    generation_start: Duration,
+}
+
+impl StrikeRegister {
+    /// Allocates both generations (all memory the register will ever use)
+    /// and keys the hash from `rng`. `now` starts the startup window.
+    pub fn new(
+        config: StrikeRegisterConfig,
+        rng: &mut impl RandomSource,
+        now: Duration,
+    ) -> Result<Self, StrikeConfigError> {
+        if config.window.is_zero() {
+            return Err(StrikeConfigError::ZeroWindow);
+        }
+        if config.expected_per_window == 0 {
+            return Err(StrikeConfigError::ZeroEntries);
+        }
+        if !(1..=32).contains(&config.fp_log2) {
+            return Err(StrikeConfigError::FalsePositiveRate);
+        }
+        let bits = filter_bits(config.expected_per_window, config.fp_log2);
+        if bits > MAX_FILTER_BITS {
+            return Err(StrikeConfigError::TooLarge);
+        }
+        let words = usize::try_from(bits / 64).map_err(|_| StrikeConfigError::TooLarge)?;
+        let generation = || -> Result<Generation, StrikeConfigError> {
+            let mut v = Vec::new();
+            v.try_reserve_exact(words)
+                .map_err(|_| StrikeConfigError::OutOfMemory)?;
+            v.resize(words, 0);
+            Ok(Generation {
+                words: v,
+                inserted: 0,
+            })
+        };
+        Ok(Self {
+            hasher: KeyedHash::new(rng),
+            current: generation()?,
+            previous: generation()?,
+            bits,
+            hashes: u32::from(config.fp_log2),
+            window: config.window,
+            started_at: now,
+            generation_start: now,
+        })
+    }
+
+    /// The window every recorded key is remembered for, at least.
+    pub fn window(&self) -> Duration {
+        self.window
+    }
+
+    /// Bits per generation.
+    pub fn bits_per_generation(&self) -> u64 {
+        self.bits
+    }
+
+    /// Hash functions (bits set) per key.
+    pub fn hashes(&self) -> u32 {
+        self.hashes
+    }
+
+    /// Keys recorded in the current generation.
+    pub fn recorded_in_current(&self) -> u64 {
+        self.current.inserted
+    }
+
+    /// Exact bytes held: the struct and the two bit arrays. Fixed at
+    /// construction; recording never allocates.
+    pub fn memory_bytes(&self) -> usize {
+        size_of::<Self>()
+            + (self.current.words.capacity() + self.previous.words.capacity()) * size_of::<u64>()
+    }
+
+    /// Whether `now` is still within one window of the register's start.
+    pub fn in_startup(&self, now: Duration) -> bool {
+        now.saturating_sub(self.started_at) < self.window
+    }
+
+    /// Rotates generations so the current one started less than a window
+    /// before `now`.
+    fn rotate(&mut self, now: Duration) {
+        let age = now.saturating_sub(self.generation_start);
+        if age < self.window {
+            return;
+        }
+        if age >= self.window.saturating_mul(2) {
+            // Both generations are older than a window: forget everything.
+            self.current.clear();
+            self.previous.clear();
+            self.generation_start = now;
+        } else {
+            core::mem::swap(&mut self.current, &mut self.previous);
+            self.current.clear();
+            self.generation_start = self.generation_start.saturating_add(self.window);
+        }
+    }
+
+    /// The bit positions of `key`: double hashing (h1 + i * h2), each
+    /// reduced to 0..bits by a multiply-shift, which needs no division and
+    /// no power-of-two size.
+    fn positions(&self, key: &[u8]) -> impl Iterator<Item = (usize, u64)> + use<> {
+        let (h1, h2) = self.hasher.hash(key);
+        let h2 = h2 | 1;
+        let bits = self.bits;
+        (0..u64::from(self.hashes)).map(move |i| {
+            let h = h1.wrapping_add(i.wrapping_mul(h2));
+            let bit = ((u128::from(h) * u128::from(bits)) >> 64) as u64;
+            ((bit / 64) as usize, 1u64 << (bit % 64))
+        })
+    }
+
+    fn holds(generation: &Generation, positions: impl Iterator<Item = (usize, u64)>) -> bool {
+        positions
+            .into_iter()
+            .all(|(word, mask)| generation.words.get(word).is_some_and(|w| w & mask == mask))
+    }
+
+    /// Whether `key` was (probably) recorded within the last window,
+    /// without recording it.
+    pub fn seen(&mut self, key: &[u8], now: Duration) -> bool {
+        self.rotate(now);
+        Self::holds(&self.current, self.positions(key))
+            || Self::holds(&self.previous, self.positions(key))
+    }
+
+    /// Records `key` (a validated PSK binder, or ClientHello.random) and
+    /// says whether its 0-RTT may be accepted: not during startup, not if
+    /// (probably) seen within the window.
+    pub fn check_and_record(&mut self, key: &[u8], now: Duration) -> EarlyDataVerdict {
+        if self.seen(key, now) {
+            return EarlyDataVerdict::Reject(EarlyDataRejection::Replay);
+        }
+        // Record even during startup: a replay just after startup ends must
+        // still be caught.
+        for (word, mask) in self.positions(key) {
+            if let Some(w) = self.current.words.get_mut(word) {
+                *w |= mask;
+            }
+        }
+        self.current.inserted = self.current.inserted.saturating_add(1);
+        if self.in_startup(now) {
+            return EarlyDataVerdict::Reject(EarlyDataRejection::Startup);
+        }
+        EarlyDataVerdict::Accept
+    }
+}

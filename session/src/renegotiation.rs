@@ -1,0 +1,274 @@
+//! The renegotiation guard: one per TLS 1.2 / DTLS 1.2 connection.
+//!
+//! A client that renegotiates again and again makes the server redo its
+//! most expensive work (a full handshake) at no cost to itself. OpenSSL
+//! offers only an on/off switch (`SSL_OP_NO_RENEGOTIATION`); this guard
+//! adds a rate limit with bounded burst and closes abusive connections.
+//!
+//! Insecure renegotiation (a peer that did not signal RFC 5746 secure
+//! renegotiation) is refused under every policy: it is the prefix-injection
+//! attack RFC 5746 exists to stop.
+//!
+//! The guard is 48 bytes or so whatever the limit: a sliding window
+//! approximated by five fixed sub-window counters (see
+//! [`RenegotiationPolicy::Limit`]).
+
+use core::time::Duration;
+
+use crate::Alert;
+
+/// How client-initiated renegotiation is treated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum RenegotiationPolicy {
+    /// Answer each attempt with a warning no_renegotiation alert; the
+    /// connection carries on with its current keys. The default, like
+    /// `SSL_OP_NO_RENEGOTIATION`.
+    #[default]
+    Refuse,
+    /// Close the connection with a fatal alert on the first attempt.
+    Close,
+    /// Allow at most `max` renegotiations in any `window` (with a clock that
+    /// does not go back), then close the connection with a fatal alert.
+    ///
+    /// The window is covered by four sub-windows of `window / 4` (rounded
+    /// up) plus the current one, each with a counter. An attempt is allowed
+    /// only if the five counters sum to less than `max`, so the limit is
+    /// never exceeded in any window of length `window`, with O(1) memory.
+    /// The price is conservatism: a renegotiation is forgotten between
+    /// `window` and `window * 5 / 4` after it happened.
+    Limit {
+        /// Renegotiations allowed per window, at least 1.
+        max: u32,
+        /// The window's length, not zero.
+        window: Duration,
+    },
+}
+
+/// Why a [`RenegotiationPolicy`] was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RenegotiationConfigError {
+    /// `Limit { max: 0, .. }`: that is [`RenegotiationPolicy::Close`].
+    ZeroLimit,
+    /// `Limit { window: 0, .. }`.
+    ZeroWindow,
+}
+
+/// Whether a ClientHello carried the RFC 5746 signals. Plain inputs from
+/// the parsed ClientHello; checking the extension's verify_data against the
+/// Finished messages is the TLS stack's job, as it holds them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct SecureRenegotiationSignal {
+    /// The renegotiation_info extension (0xff01) is present.
+    pub extension: bool,
+    /// TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00ff) is among the cipher suites.
+    pub scsv: bool,
+}
+
+impl SecureRenegotiationSignal {
+    /// On the initial handshake, either signal means the peer supports
+    /// secure renegotiation (RFC 5746 section 3.6).
+    pub fn secure_initial(self) -> bool {
+        self.extension || self.scsv
+    }
+
+    /// On a renegotiation, the extension is required and the SCSV is
+    /// forbidden (RFC 5746 section 3.7).
+    pub fn secure_renegotiation(self) -> bool {
+        self.extension && !self.scsv
+    }
+}
+
+/// Why a renegotiation was not allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The policy refuses or closes on every renegotiation.
+    Policy,
+    /// The peer did not negotiate RFC 5746 secure renegotiation on the
+    /// initial handshake: refused under every policy.
+    InsecurePeer,
+    /// The peer negotiated RFC 5746 but this renegotiation ClientHello lacks
+    /// the extension or carries the SCSV: RFC 5746 section 3.7 says abort.
+    MissingSignal,
+    /// More than the policy's `max` in its window.
+    LimitExceeded,
+    /// The guard already closed this connection.
+    AlreadyClosed,
+}
+
+/// The guard's answer to a handshake start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RenegotiationVerdict {
+    /// Go on with the handshake.
+    Allow,
+    /// Send `alert` (warning no_renegotiation); keep the connection.
+    Refuse {
+        /// Always [`Alert::NO_RENEGOTIATION`].
+        alert: Alert,
+        /// Why.
+        reason: Refusal,
+    },
+    /// Send `alert` (fatal) and close the connection.
+    Close {
+        /// The fatal alert.
+        alert: Alert,
+        /// Why.
+        reason: Refusal,
+    },
+}
+
+impl RenegotiationVerdict {
+    fn refuse(reason: Refusal) -> Self {
+        Self::Refuse {
+            alert: Alert::NO_RENEGOTIATION,
+            reason,
+        }
+    }
+
+    fn close(reason: Refusal) -> Self {
+        Self::Close {
+            alert: Alert::FATAL_HANDSHAKE_FAILURE,
+            reason,
+        }
+    }
+}
+
+/// Sub-windows per window in [`RenegotiationPolicy::Limit`].
+const SUB_WINDOWS: u32 = 4;
+/// Counters kept: the sub-windows a window can overlap.
+const COUNTERS: usize = SUB_WINDOWS as usize + 1;
+
+/// Where the connection stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// No handshake seen yet.
+    Fresh,
+    /// The initial handshake started; `secure` is its RFC 5746 outcome.
+    Established { secure: bool },
+    /// The guard closed the connection.
+    Closed,
+}
+
+/// Per-connection state: O(1) whatever the policy.
+#[derive(Clone, Debug)]
+pub struct RenegotiationGuard {
+    policy: RenegotiationPolicy,
+    phase: Phase,
+    /// Length of one sub-window in nanoseconds (at least 1).
+    sub_window_nanos: u128,
+    /// Index of the newest sub-window counted (time / sub-window).
+    current: u64,
+    /// Renegotiations allowed per sub-window, a ring indexed by
+    /// `sub-window index % COUNTERS`.
+    counts: [u32; COUNTERS],
+}
+
+impl RenegotiationGuard {
+    /// A guard for one new connection.
+    pub fn new(policy: RenegotiationPolicy) -> Result<Self, RenegotiationConfigError> {
+        let mut sub_window_nanos = 1;
+        if let RenegotiationPolicy::Limit { max, window } = policy {
+            if max == 0 {
+                return Err(RenegotiationConfigError::ZeroLimit);
+            }
+            if window.is_zero() {
+                return Err(RenegotiationConfigError::ZeroWindow);
+            }
+            sub_window_nanos = window.as_nanos().div_ceil(u128::from(SUB_WINDOWS));
+        }
+        Ok(Self {
+            policy,
+            phase: Phase::Fresh,
+            sub_window_nanos,
+            current: 0,
+            counts: [0; COUNTERS],
+        })
+    }
+
+    /// The policy this guard enforces.
+    pub fn policy(&self) -> RenegotiationPolicy {
+        self.policy
+    }
+
+    /// Reports the start of a handshake (a ClientHello) on this connection.
+    ///
+    /// The first call is the initial handshake: always allowed; it records
+    /// whether the peer signalled secure renegotiation. Every later call is
+    /// a client-initiated renegotiation and is judged by the policy.
+    pub fn on_client_hello(
+        &mut self,
+        now: Duration,
+        signal: SecureRenegotiationSignal,
+    ) -> RenegotiationVerdict {
+        let secure_peer = match self.phase {
+            Phase::Fresh => {
+                self.phase = Phase::Established {
+                    secure: signal.secure_initial(),
+                };
+                return RenegotiationVerdict::Allow;
+            }
+            Phase::Closed => return RenegotiationVerdict::close(Refusal::AlreadyClosed),
+            Phase::Established { secure } => secure,
+        };
+        let verdict = self.judge(now, secure_peer, signal);
+        if matches!(verdict, RenegotiationVerdict::Close { .. }) {
+            self.phase = Phase::Closed;
+        }
+        verdict
+    }
+
+    fn judge(
+        &mut self,
+        now: Duration,
+        secure_peer: bool,
+        signal: SecureRenegotiationSignal,
+    ) -> RenegotiationVerdict {
+        if !secure_peer {
+            // Refused whatever the policy; closing only where the policy
+            // closes anyway.
+            return match self.policy {
+                RenegotiationPolicy::Close => RenegotiationVerdict::close(Refusal::InsecurePeer),
+                _ => RenegotiationVerdict::refuse(Refusal::InsecurePeer),
+            };
+        }
+        if !signal.secure_renegotiation() {
+            return RenegotiationVerdict::close(Refusal::MissingSignal);
+        }
+        match self.policy {
+            RenegotiationPolicy::Refuse => RenegotiationVerdict::refuse(Refusal::Policy),
+            RenegotiationPolicy::Close => RenegotiationVerdict::close(Refusal::Policy),
+            RenegotiationPolicy::Limit { max, .. } => {
+                let slot = self.advance(now);
+                let recent: u64 = self.counts.iter().map(|&c| u64::from(c)).sum();
+                if recent >= u64::from(max) {
+                    return RenegotiationVerdict::close(Refusal::LimitExceeded);
+                }
+                if let Some(count) = self.counts.get_mut(slot) {
+                    *count = count.saturating_add(1);
+                }
+                RenegotiationVerdict::Allow
+            }
+        }
+    }
+
+    /// Moves the ring to `now`'s sub-window, zeroing the ones that slid out,
+    /// and returns the counter to charge. A clock that went back charges the
+    /// newest sub-window, so nothing is forgotten early.
+    fn advance(&mut self, now: Duration) -> usize {
+        let index = u64::try_from(now.as_nanos() / self.sub_window_nanos).unwrap_or(u64::MAX);
+        if index > self.current {
+            let steps = index - self.current;
+            if steps >= COUNTERS as u64 {
+                self.counts = [0; COUNTERS];
+            } else {
+                for step in 1..=steps {
+                    let slot = (self.current.wrapping_add(step) % COUNTERS as u64) as usize;
+                    if let Some(count) = self.counts.get_mut(slot) {
+                        *count = 0;
+                    }
+                }
+            }
+            self.current = index;
+        }
+        (self.current % COUNTERS as u64) as usize
+    }
+}
