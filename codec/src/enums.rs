@@ -1,0 +1,429 @@
+//! Open enums for the registries the first flight uses.
+//!
+//! Every registry is a transparent newtype over its wire integer with associated constants
+//! for the values IANA names. An unknown value is still a value: it parses, prints as hex,
+//! compares, and re-encodes unchanged, which is what lets GREASE (RFC 8701) and codepoints
+//! newer than this crate pass through a gate that does not understand them.
+
+use core::fmt;
+
+macro_rules! open_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident($repr:ty, $width:literal) {
+            $( $konst:ident = $value:literal => $iana:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+        pub struct $name(pub $repr);
+
+        impl $name {
+            $(
+                #[doc = concat!("`", $iana, "` (", stringify!($value), ")")]
+                pub const $konst: Self = Self($value);
+            )*
+
+            /// The IANA name of this value, or `None` for a value this crate does not know.
+            pub const fn name(self) -> Option<&'static str> {
+                match self.0 {
+                    $( $value => Some($iana), )*
+                    _ => None,
+                }
+            }
+
+            /// The value as it goes on the wire.
+            pub const fn get(self) -> $repr {
+                self.0
+            }
+        }
+
+        impl From<$repr> for $name {
+            fn from(v: $repr) -> Self {
+                Self(v)
+            }
+        }
+
+        impl From<$name> for $repr {
+            fn from(v: $name) -> Self {
+                v.0
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self.name() {
+                    Some(n) => f.write_str(n),
+                    None => write!(f, concat!(stringify!($name), "(0x{:0", $width, "x})"), self.0),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self.name() {
+                    Some(n) => f.write_str(n),
+                    None => write!(f, concat!("0x{:0", $width, "x}"), self.0),
+                }
+            }
+        }
+    };
+}
+
+open_enum! {
+    /// TLSPlaintext / DTLSPlaintext `ContentType` (RFC 8446 section 5.1, RFC 9147 section 4).
+    ContentType(u8, 2) {
+        CHANGE_CIPHER_SPEC = 20 => "change_cipher_spec",
+        ALERT = 21 => "alert",
+        HANDSHAKE = 22 => "handshake",
+        APPLICATION_DATA = 23 => "application_data",
+        HEARTBEAT = 24 => "heartbeat",
+        TLS12_CID = 25 => "tls12_cid",
+        ACK = 26 => "ack",
+    }
+}
+
+open_enum! {
+    /// `HandshakeType` (RFC 8446 section 4, RFC 6347 section 4.3.2, RFC 9147 section 5.2).
+    HandshakeType(u8, 2) {
+        CLIENT_HELLO = 1 => "client_hello",
+        SERVER_HELLO = 2 => "server_hello",
+        HELLO_VERIFY_REQUEST = 3 => "hello_verify_request",
+        NEW_SESSION_TICKET = 4 => "new_session_ticket",
+        END_OF_EARLY_DATA = 5 => "end_of_early_data",
+        HELLO_RETRY_REQUEST = 6 => "hello_retry_request",
+        ENCRYPTED_EXTENSIONS = 8 => "encrypted_extensions",
+        REQUEST_CONNECTION_ID = 9 => "request_connection_id",
+        NEW_CONNECTION_ID = 10 => "new_connection_id",
+        CERTIFICATE = 11 => "certificate",
+        SERVER_KEY_EXCHANGE = 12 => "server_key_exchange",
+        CERTIFICATE_REQUEST = 13 => "certificate_request",
+        SERVER_HELLO_DONE = 14 => "server_hello_done",
+        CERTIFICATE_VERIFY = 15 => "certificate_verify",
+        CLIENT_KEY_EXCHANGE = 16 => "client_key_exchange",
+        FINISHED = 20 => "finished",
+        CERTIFICATE_STATUS = 22 => "certificate_status",
+        KEY_UPDATE = 24 => "key_update",
+        MESSAGE_HASH = 254 => "message_hash",
+    }
+}
+
+open_enum! {
+    /// `ProtocolVersion` as it appears in record headers, legacy_version fields and
+    /// supported_versions.
+    ProtocolVersion(u16, 4) {
+        SSL3 = 0x0300 => "SSLv3",
+        TLS1_0 = 0x0301 => "TLSv1.0",
+        TLS1_1 = 0x0302 => "TLSv1.1",
+        TLS1_2 = 0x0303 => "TLSv1.2",
+        TLS1_3 = 0x0304 => "TLSv1.3",
+        DTLS1_0 = 0xfeff => "DTLSv1.0",
+        DTLS1_2 = 0xfefd => "DTLSv1.2",
+        DTLS1_3 = 0xfefc => "DTLSv1.3",
+    }
+}
+
+impl ProtocolVersion {
+    /// True for the DTLS version numbers (the one's complement of the TLS ones, so they
+    /// all start with 0xfe).
+    pub const fn is_dtls(self) -> bool {
+        self.0 >> 8 == 0xfe
+    }
+
+    /// True for a GREASE value (RFC 8701): 0x?a?a with both bytes equal.
+    pub const fn is_grease(self) -> bool {
+        is_grease_u16(self.0)
+    }
+}
+
+open_enum! {
+    /// `CipherSuite` (IANA TLS Cipher Suites registry).
+    CipherSuite(u16, 4) {
+        TLS_EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff => "TLS_EMPTY_RENEGOTIATION_INFO_SCSV",
+        TLS_FALLBACK_SCSV = 0x5600 => "TLS_FALLBACK_SCSV",
+        TLS_AES_128_GCM_SHA256 = 0x1301 => "TLS_AES_128_GCM_SHA256",
+        TLS_AES_256_GCM_SHA384 = 0x1302 => "TLS_AES_256_GCM_SHA384",
+        TLS_CHACHA20_POLY1305_SHA256 = 0x1303 => "TLS_CHACHA20_POLY1305_SHA256",
+        TLS_AES_128_CCM_SHA256 = 0x1304 => "TLS_AES_128_CCM_SHA256",
+        TLS_AES_128_CCM_8_SHA256 = 0x1305 => "TLS_AES_128_CCM_8_SHA256",
+        TLS_RSA_WITH_AES_128_CBC_SHA = 0x002f => "TLS_RSA_WITH_AES_128_CBC_SHA",
+        TLS_RSA_WITH_AES_256_CBC_SHA = 0x0035 => "TLS_RSA_WITH_AES_256_CBC_SHA",
+        TLS_RSA_WITH_AES_128_CBC_SHA256 = 0x003c => "TLS_RSA_WITH_AES_128_CBC_SHA256",
+        TLS_RSA_WITH_AES_256_CBC_SHA256 = 0x003d => "TLS_RSA_WITH_AES_256_CBC_SHA256",
+        TLS_DHE_RSA_WITH_AES_128_CBC_SHA = 0x0033 => "TLS_DHE_RSA_WITH_AES_128_CBC_SHA",
+        TLS_DHE_RSA_WITH_AES_256_CBC_SHA = 0x0039 => "TLS_DHE_RSA_WITH_AES_256_CBC_SHA",
+        TLS_DHE_RSA_WITH_AES_128_CBC_SHA256 = 0x0067 => "TLS_DHE_RSA_WITH_AES_128_CBC_SHA256",
+        TLS_DHE_RSA_WITH_AES_256_CBC_SHA256 = 0x006b => "TLS_DHE_RSA_WITH_AES_256_CBC_SHA256",
+        TLS_RSA_WITH_AES_128_GCM_SHA256 = 0x009c => "TLS_RSA_WITH_AES_128_GCM_SHA256",
+        TLS_RSA_WITH_AES_256_GCM_SHA384 = 0x009d => "TLS_RSA_WITH_AES_256_GCM_SHA384",
+        TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 = 0x009e => "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
+        TLS_DHE_RSA_WITH_AES_256_GCM_SHA384 = 0x009f => "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+        TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA = 0xc009 => "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+        TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA = 0xc00a => "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+        TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA = 0xc013 => "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+        TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA = 0xc014 => "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+        TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 = 0xc023 => "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+        TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384 = 0xc024 => "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+        TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256 = 0xc027 => "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+        TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384 = 0xc028 => "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+        TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 = 0xc02b => "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 = 0xc02c => "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 = 0xc02f => "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 = 0xc030 => "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        TLS_ECDHE_ECDSA_WITH_AES_128_CCM = 0xc0ac => "TLS_ECDHE_ECDSA_WITH_AES_128_CCM",
+        TLS_ECDHE_ECDSA_WITH_AES_256_CCM = 0xc0ad => "TLS_ECDHE_ECDSA_WITH_AES_256_CCM",
+        TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8 = 0xc0ae => "TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8",
+        TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8 = 0xc0af => "TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8",
+        TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 = 0xcca8 => "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 = 0xcca9 => "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+        TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256 = 0xccaa => "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        TLS_DHE_RSA_WITH_AES_128_CCM = 0xc09e => "TLS_DHE_RSA_WITH_AES_128_CCM",
+        TLS_DHE_RSA_WITH_AES_256_CCM = 0xc09f => "TLS_DHE_RSA_WITH_AES_256_CCM",
+        TLS_RSA_WITH_AES_128_CCM = 0xc09c => "TLS_RSA_WITH_AES_128_CCM",
+        TLS_RSA_WITH_AES_256_CCM = 0xc09d => "TLS_RSA_WITH_AES_256_CCM",
+        TLS_RSA_WITH_3DES_EDE_CBC_SHA = 0x000a => "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+        TLS_PSK_WITH_AES_128_GCM_SHA256 = 0x00a8 => "TLS_PSK_WITH_AES_128_GCM_SHA256",
+        TLS_PSK_WITH_AES_256_GCM_SHA384 = 0x00a9 => "TLS_PSK_WITH_AES_256_GCM_SHA384",
+    }
+}
+
+/// The hash a TLS 1.3 cipher suite uses for its transcript and HKDF (RFC 8446 appendix B.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HashAlgorithm {
+    /// SHA-256, 32-byte output.
+    Sha256,
+    /// SHA-384, 48-byte output.
+    Sha384,
+}
+
+impl HashAlgorithm {
+    /// Output length in bytes.
+    pub const fn output_len(self) -> usize {
+        match self {
+            Self::Sha256 => 32,
+            Self::Sha384 => 48,
+        }
+    }
+}
+
+impl CipherSuite {
+    /// True for the five TLS 1.3 suites of RFC 8446 appendix B.4.
+    pub const fn is_tls13(self) -> bool {
+        matches!(self.0, 0x1301..=0x1305)
+    }
+
+    /// The transcript hash of a TLS 1.3 suite; `None` for any other suite.
+    pub const fn tls13_hash(self) -> Option<HashAlgorithm> {
+        match self.0 {
+            0x1301 | 0x1303 | 0x1304 | 0x1305 => Some(HashAlgorithm::Sha256),
+            0x1302 => Some(HashAlgorithm::Sha384),
+            _ => None,
+        }
+    }
+
+    /// True for a GREASE value (RFC 8701).
+    pub const fn is_grease(self) -> bool {
+        is_grease_u16(self.0)
+    }
+}
+
+open_enum! {
+    /// `NamedGroup` (RFC 8446 section 4.2.7 and the IANA TLS Supported Groups registry).
+    NamedGroup(u16, 4) {
+        SECP256R1 = 0x0017 => "secp256r1",
+        SECP384R1 = 0x0018 => "secp384r1",
+        SECP521R1 = 0x0019 => "secp521r1",
+        BRAINPOOLP256R1 = 0x001a => "brainpoolP256r1",
+        BRAINPOOLP384R1 = 0x001b => "brainpoolP384r1",
+        BRAINPOOLP512R1 = 0x001c => "brainpoolP512r1",
+        X25519 = 0x001d => "x25519",
+        X448 = 0x001e => "x448",
+        BRAINPOOLP256R1TLS13 = 0x001f => "brainpoolP256r1tls13",
+        BRAINPOOLP384R1TLS13 = 0x0020 => "brainpoolP384r1tls13",
+        BRAINPOOLP512R1TLS13 = 0x0021 => "brainpoolP512r1tls13",
+        FFDHE2048 = 0x0100 => "ffdhe2048",
+        FFDHE3072 = 0x0101 => "ffdhe3072",
+        FFDHE4096 = 0x0102 => "ffdhe4096",
+        FFDHE6144 = 0x0103 => "ffdhe6144",
+        FFDHE8192 = 0x0104 => "ffdhe8192",
+        SECP256R1_MLKEM768 = 0x11eb => "SecP256r1MLKEM768",
+        X25519_MLKEM768 = 0x11ec => "X25519MLKEM768",
+        SECP384R1_MLKEM1024 = 0x11ed => "SecP384r1MLKEM1024",
+        X25519_KYBER768_DRAFT00 = 0x6399 => "X25519Kyber768Draft00",
+    }
+}
+
+impl NamedGroup {
+    /// True for a GREASE value (RFC 8701).
+    pub const fn is_grease(self) -> bool {
+        is_grease_u16(self.0)
+    }
+}
+
+open_enum! {
+    /// `ExtensionType` (IANA TLS ExtensionType Values registry).
+    ExtensionType(u16, 4) {
+        SERVER_NAME = 0 => "server_name",
+        MAX_FRAGMENT_LENGTH = 1 => "max_fragment_length",
+        STATUS_REQUEST = 5 => "status_request",
+        SUPPORTED_GROUPS = 10 => "supported_groups",
+        EC_POINT_FORMATS = 11 => "ec_point_formats",
+        SIGNATURE_ALGORITHMS = 13 => "signature_algorithms",
+        USE_SRTP = 14 => "use_srtp",
+        HEARTBEAT = 15 => "heartbeat",
+        APPLICATION_LAYER_PROTOCOL_NEGOTIATION = 16 => "application_layer_protocol_negotiation",
+        SIGNED_CERTIFICATE_TIMESTAMP = 18 => "signed_certificate_timestamp",
+        CLIENT_CERTIFICATE_TYPE = 19 => "client_certificate_type",
+        SERVER_CERTIFICATE_TYPE = 20 => "server_certificate_type",
+        PADDING = 21 => "padding",
+        ENCRYPT_THEN_MAC = 22 => "encrypt_then_mac",
+        EXTENDED_MASTER_SECRET = 23 => "extended_master_secret",
+        COMPRESS_CERTIFICATE = 27 => "compress_certificate",
+        RECORD_SIZE_LIMIT = 28 => "record_size_limit",
+        SESSION_TICKET = 35 => "session_ticket",
+        PRE_SHARED_KEY = 41 => "pre_shared_key",
+        EARLY_DATA = 42 => "early_data",
+        SUPPORTED_VERSIONS = 43 => "supported_versions",
+        COOKIE = 44 => "cookie",
+        PSK_KEY_EXCHANGE_MODES = 45 => "psk_key_exchange_modes",
+        CERTIFICATE_AUTHORITIES = 47 => "certificate_authorities",
+        OID_FILTERS = 48 => "oid_filters",
+        POST_HANDSHAKE_AUTH = 49 => "post_handshake_auth",
+        SIGNATURE_ALGORITHMS_CERT = 50 => "signature_algorithms_cert",
+        KEY_SHARE = 51 => "key_share",
+        CONNECTION_ID = 54 => "connection_id",
+        APPLICATION_SETTINGS = 0x4469 => "application_settings",
+        ENCRYPTED_CLIENT_HELLO = 0xfe0d => "encrypted_client_hello",
+        RENEGOTIATION_INFO = 0xff01 => "renegotiation_info",
+    }
+}
+
+impl ExtensionType {
+    /// True for a GREASE value (RFC 8701).
+    pub const fn is_grease(self) -> bool {
+        is_grease_u16(self.0)
+    }
+}
+
+open_enum! {
+    /// `SignatureScheme` (RFC 8446 section 4.2.3).
+    SignatureScheme(u16, 4) {
+        RSA_PKCS1_SHA1 = 0x0201 => "rsa_pkcs1_sha1",
+        ECDSA_SHA1 = 0x0203 => "ecdsa_sha1",
+        RSA_PKCS1_SHA256 = 0x0401 => "rsa_pkcs1_sha256",
+        RSA_PKCS1_SHA384 = 0x0501 => "rsa_pkcs1_sha384",
+        RSA_PKCS1_SHA512 = 0x0601 => "rsa_pkcs1_sha512",
+        ECDSA_SECP256R1_SHA256 = 0x0403 => "ecdsa_secp256r1_sha256",
+        ECDSA_SECP384R1_SHA384 = 0x0503 => "ecdsa_secp384r1_sha384",
+        ECDSA_SECP521R1_SHA512 = 0x0603 => "ecdsa_secp521r1_sha512",
+        RSA_PSS_RSAE_SHA256 = 0x0804 => "rsa_pss_rsae_sha256",
+        RSA_PSS_RSAE_SHA384 = 0x0805 => "rsa_pss_rsae_sha384",
+        RSA_PSS_RSAE_SHA512 = 0x0806 => "rsa_pss_rsae_sha512",
+        ED25519 = 0x0807 => "ed25519",
+        ED448 = 0x0808 => "ed448",
+        RSA_PSS_PSS_SHA256 = 0x0809 => "rsa_pss_pss_sha256",
+        RSA_PSS_PSS_SHA384 = 0x080a => "rsa_pss_pss_sha384",
+        RSA_PSS_PSS_SHA512 = 0x080b => "rsa_pss_pss_sha512",
+        ECDSA_BRAINPOOLP256R1TLS13_SHA256 = 0x081a => "ecdsa_brainpoolP256r1tls13_sha256",
+        ECDSA_BRAINPOOLP384R1TLS13_SHA384 = 0x081b => "ecdsa_brainpoolP384r1tls13_sha384",
+        ECDSA_BRAINPOOLP512R1TLS13_SHA512 = 0x081c => "ecdsa_brainpoolP512r1tls13_sha512",
+    }
+}
+
+open_enum! {
+    /// `AlertLevel` (RFC 5246 section 7.2; TLS 1.3 ignores it but it is still on the wire).
+    AlertLevel(u8, 2) {
+        WARNING = 1 => "warning",
+        FATAL = 2 => "fatal",
+    }
+}
+
+open_enum! {
+    /// `AlertDescription` (RFC 8446 section 6, RFC 5246 section 7.2, RFC 5746).
+    AlertDescription(u8, 2) {
+        CLOSE_NOTIFY = 0 => "close_notify",
+        UNEXPECTED_MESSAGE = 10 => "unexpected_message",
+        BAD_RECORD_MAC = 20 => "bad_record_mac",
+        RECORD_OVERFLOW = 22 => "record_overflow",
+        HANDSHAKE_FAILURE = 40 => "handshake_failure",
+        BAD_CERTIFICATE = 42 => "bad_certificate",
+        UNSUPPORTED_CERTIFICATE = 43 => "unsupported_certificate",
+        CERTIFICATE_REVOKED = 44 => "certificate_revoked",
+        CERTIFICATE_EXPIRED = 45 => "certificate_expired",
+        CERTIFICATE_UNKNOWN = 46 => "certificate_unknown",
+        ILLEGAL_PARAMETER = 47 => "illegal_parameter",
+        UNKNOWN_CA = 48 => "unknown_ca",
+        ACCESS_DENIED = 49 => "access_denied",
+        DECODE_ERROR = 50 => "decode_error",
+        DECRYPT_ERROR = 51 => "decrypt_error",
+        PROTOCOL_VERSION = 70 => "protocol_version",
+        INSUFFICIENT_SECURITY = 71 => "insufficient_security",
+        INTERNAL_ERROR = 80 => "internal_error",
+        INAPPROPRIATE_FALLBACK = 86 => "inappropriate_fallback",
+        USER_CANCELED = 90 => "user_canceled",
+        NO_RENEGOTIATION = 100 => "no_renegotiation",
+        MISSING_EXTENSION = 109 => "missing_extension",
+        UNSUPPORTED_EXTENSION = 110 => "unsupported_extension",
+        UNRECOGNIZED_NAME = 112 => "unrecognized_name",
+        BAD_CERTIFICATE_STATUS_RESPONSE = 113 => "bad_certificate_status_response",
+        UNKNOWN_PSK_IDENTITY = 115 => "unknown_psk_identity",
+        CERTIFICATE_REQUIRED = 116 => "certificate_required",
+        NO_APPLICATION_PROTOCOL = 120 => "no_application_protocol",
+    }
+}
+
+open_enum! {
+    /// `PskKeyExchangeMode` (RFC 8446 section 4.2.9).
+    PskKeyExchangeMode(u8, 2) {
+        PSK_KE = 0 => "psk_ke",
+        PSK_DHE_KE = 1 => "psk_dhe_ke",
+    }
+}
+
+/// RFC 8701: GREASE values are 0x0a0a, 0x1a1a, ... 0xfafa.
+const fn is_grease_u16(v: u16) -> bool {
+    v & 0x0f0f == 0x0a0a && v >> 8 == v & 0xff
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    extern crate std;
+    use std::format;
+
+    #[test]
+    fn unknown_values_survive_and_print_as_hex() {
+        let g = NamedGroup(0x4a4a);
+        assert_eq!(g.name(), None);
+        assert!(g.is_grease());
+        assert_eq!(format!("{g}"), "0x4a4a");
+        assert_eq!(format!("{g:?}"), "NamedGroup(0x4a4a)");
+        assert_eq!(u16::from(g), 0x4a4a);
+        assert_eq!(format!("{}", ContentType(99)), "0x63");
+    }
+
+    #[test]
+    fn known_values_print_iana_names() {
+        assert_eq!(format!("{}", NamedGroup::X25519_MLKEM768), "X25519MLKEM768");
+        assert_eq!(format!("{:?}", ExtensionType(0xff01)), "renegotiation_info");
+        assert!(!ExtensionType::RENEGOTIATION_INFO.is_grease());
+        assert!(ProtocolVersion::DTLS1_3.is_dtls());
+        assert!(!ProtocolVersion::TLS1_3.is_dtls());
+    }
+
+    #[test]
+    fn tls13_suites_name_their_hash() {
+        assert_eq!(
+            CipherSuite::TLS_AES_256_GCM_SHA384.tls13_hash(),
+            Some(HashAlgorithm::Sha384)
+        );
+        assert_eq!(
+            CipherSuite::TLS_CHACHA20_POLY1305_SHA256.tls13_hash(),
+            Some(HashAlgorithm::Sha256)
+        );
+        assert_eq!(
+            CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256.tls13_hash(),
+            None
+        );
+    }
+}
