@@ -46,6 +46,36 @@ fn tls_split(name: &str, at: usize) -> Vec<u8> {
     out
 }
 
+/// A one-record, unfragmented DTLS ClientHello datagram with `cookie` put into its
+/// (empty) legacy_cookie, every length field rewritten and every other field kept.
+fn dtls_with_legacy_cookie(datagram: &[u8], cookie: &[u8]) -> Vec<u8> {
+    // Cookie length byte: record header (13) + handshake header (12) + legacy_version (2)
+    // + random (32) + session_id length (1) + session_id.
+    let sid_len = usize::from(datagram[13 + 12 + 34]);
+    let at = 13 + 12 + 35 + sid_len;
+    assert_eq!(datagram[at], 0, "the original has an empty legacy_cookie");
+    let body = [
+        &datagram[25..at],
+        &wire::Builder::new().vec8(cookie).finish(),
+        &datagram[at + 1..],
+    ]
+    .concat();
+    let length = u32::try_from(body.len()).expect("fits a uint24");
+    let message_seq = u16::from_be_bytes([datagram[17], datagram[18]]);
+    let handshake = wire::dtls_handshake(datagram[13], length, message_seq, 0, &body);
+    let epoch = u16::from_be_bytes([datagram[3], datagram[4]]);
+    let sequence = datagram[5..11]
+        .iter()
+        .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+    wire::dtls_record(
+        datagram[0],
+        [datagram[1], datagram[2]],
+        epoch,
+        sequence,
+        &handshake,
+    )
+}
+
 /// Every edge case, in a fixed order.
 pub fn edge_cases() -> Vec<EdgeCase> {
     let dtls_ch1 = capture("dtls12_openssl_ch1");
@@ -88,10 +118,14 @@ pub fn edge_cases() -> Vec<EdgeCase> {
             "a lone middlebox-compatibility ChangeCipherSpec record 140303000101, as clients send before CH2",
         ),
         edge(
-            "tls13_ccs_then_ch2",
+            "tls13_ccs_before_ch1",
             Protocol::Tls13,
-            capture("tls13_openssl_ch2_flight").to_vec(),
-            "the CCS + CH2 flight that OpenSSL's SSL_stateless fails on; a stateless server must ignore the CCS (RFC 8446 4.2.2 / D.4)",
+            [
+                wire::tls_record(wire::CHANGE_CIPHER_SPEC, [0x03, 0x03], &[0x01]),
+                tls_ch1.to_vec(),
+            ]
+            .concat(),
+            "a CCS record before any ClientHello, then tls13_openssl_ch1: RFC 8446 section 5 lets a server drop a CCS only after the first ClientHello",
         ),
         edge(
             "tls13_ch1_record_header_only",
@@ -151,6 +185,12 @@ pub fn edge_cases() -> Vec<EdgeCase> {
                 h
             }),
             "a complete record header whose 11-byte body is one byte short of a DTLS handshake header (the other reading of OpenSSL's 11-byte case)",
+        ),
+        edge(
+            "dtls13_dimpl_ch1_legacy_cookie",
+            Protocol::Dtls13,
+            dtls_with_legacy_cookie(capture("dtls13_dimpl_ch1"), &[0x5a; 8]),
+            "dtls13_dimpl_ch1 with an 8-byte legacy_cookie: RFC 9147 section 5.3 makes anything but an empty one illegal_parameter",
         ),
         edge(
             "dtls_empty_datagram",
@@ -222,8 +262,11 @@ mod tests {
     #[test]
     fn ccs_alone_is_the_bytes_clients_send() {
         assert_eq!(find("tls13_ccs_alone").bytes, [0x14, 3, 3, 0, 1, 1]);
-        let (types, _) = tls_records(&find("tls13_ccs_then_ch2").bytes);
+        let b = find("tls13_ccs_before_ch1").bytes;
+        let (types, body) = tls_records(&b);
         assert_eq!(types, [20, 22]);
+        assert_eq!(&b[6..], get("tls13_openssl_ch1").unwrap().bytes);
+        assert_eq!(body[0], 1, "CCS body, then the ClientHello message");
     }
 
     #[test]
@@ -254,6 +297,31 @@ mod tests {
         let rest = &b[orig.len()..];
         assert_eq!(rest.len(), 13 + 8);
         assert_eq!(usize::from(u16::from_be_bytes([rest[11], rest[12]])), 8);
+    }
+
+    #[test]
+    fn legacy_cookie_is_inserted_with_every_length_fixed() {
+        let orig = get("dtls13_dimpl_ch1").unwrap().bytes;
+        let b = find("dtls13_dimpl_ch1_legacy_cookie").bytes;
+        let be = |x: &[u8]| x.iter().fold(0usize, |a, &y| (a << 8) | usize::from(y));
+        assert_eq!(b.len(), orig.len() + 8);
+        assert_eq!(&b[..11], &orig[..11], "type, version, epoch, sequence kept");
+        assert_eq!(be(&b[11..13]), b.len() - 13, "record length");
+        assert_eq!(be(&b[14..17]), b.len() - 25, "handshake length");
+        assert_eq!(
+            &b[17..22],
+            &orig[17..22],
+            "message_seq, fragment_offset 0 kept"
+        );
+        assert_eq!(be(&b[22..25]), b.len() - 25, "fragment_length");
+        assert_eq!(
+            &b[25..60],
+            &orig[25..60],
+            "legacy_version, random, empty session_id"
+        );
+        assert_eq!(b[60], 8);
+        assert_eq!(&b[61..69], &[0x5a; 8]);
+        assert_eq!(&b[69..], &orig[61..], "the rest unchanged");
     }
 
     #[test]
