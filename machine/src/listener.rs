@@ -1,0 +1,488 @@
+//! The datagram listener: one per server socket, holding configuration and the key ring
+//! and nothing about any client.
+
+use core::net::SocketAddr;
+use core::time::Duration;
+
+use hellogate_codec::{
+    Alert, AlertDescription, ClientHello, ContentType, DtlsClientHelloPrefix, DtlsHandshake,
+    DtlsRecord, Flavor, Framing, HandshakeType, HelloVerifyRequest, ProtocolVersion, RecordFraming,
+};
+use hellogate_cookie::{CookieError, CookieJar, DTLS12_COOKIE_LEN, Dtls12Fields, KeyRing};
+
+use crate::config::{Admission, Config, ConfigError};
+use crate::decision::{Accepted, AcceptedHello, Continuation, Decision, Reason, ReplyKind};
+use crate::hrr13::{self, DTLS13};
+use crate::stream::StreamGate;
+use crate::trace::{NoTrace, Tracer};
+
+/// Highest message_seq a first flight can carry (OpenSSL's DTLSv1_listen uses the same
+/// bound: a ClientHello after an HVR is 1, a retransmission may be 2).
+const MAX_FIRST_FLIGHT_MESSAGE_SEQ: u16 = 2;
+
+/// The stateless listener.
+#[derive(Debug)]
+pub struct Listener {
+    config: Config,
+    jar: CookieJar,
+    under_load: bool,
+}
+
+impl Listener {
+    /// Builds a listener; the configuration is checked here, once.
+    pub fn new(config: Config, ring: KeyRing) -> Result<Self, ConfigError> {
+        config.validate()?;
+        let jar = CookieJar::new(ring, config.cookie).map_err(|_| ConfigError::BadStreamBuffer)?;
+        Ok(Self {
+            config,
+            jar,
+            under_load: false,
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The cookie jar (key ring and cookie settings).
+    pub fn jar(&self) -> &CookieJar {
+        &self.jar
+    }
+
+    /// Caches the key ring's epoch keys for `now`; call it from a timer (once per rotation
+    /// period is enough). Opening and sealing stay correct without it, only slower.
+    pub fn refresh(&mut self, now: Duration) {
+        self.jar.refresh(now);
+    }
+
+    /// Tells the listener whether the server is under load ([`Admission::UnderLoad`]).
+    pub fn set_under_load(&mut self, under_load: bool) {
+        self.under_load = under_load;
+    }
+
+    /// True when a ClientHello without a valid cookie must be challenged.
+    pub(crate) fn validating(&self) -> bool {
+        match self.config.admission {
+            Admission::Always => true,
+            Admission::UnderLoad => self.under_load,
+        }
+    }
+
+    /// A stream gate for one new TCP connection (allocates its bounded buffer once).
+    pub fn stream(&self) -> StreamGate {
+        StreamGate::new(self.config.max_stream_buffer)
+    }
+
+    /// Decides what to do with one datagram from `peer` at `now` (time since the UNIX
+    /// epoch). A reply or alert is written at the front of `out`; 512 bytes always suffice.
+    pub fn handle_datagram<'a>(
+        &self,
+        now: Duration,
+        peer: SocketAddr,
+        datagram: &'a [u8],
+        out: &mut [u8],
+    ) -> Decision<'a> {
+        self.handle_datagram_traced(now, peer, datagram, out, &mut NoTrace)
+    }
+
+    /// [`handle_datagram`](Self::handle_datagram), recording every check in `trace`.
+    pub fn handle_datagram_traced<'a>(
+        &self,
+        now: Duration,
+        peer: SocketAddr,
+        datagram: &'a [u8],
+        out: &mut [u8],
+        t: &mut impl Tracer,
+    ) -> Decision<'a> {
+        let d = self.datagram(now, peer, datagram, out, t);
+        // The amplification promise, checked on the way out whatever path produced the reply.
+        if let Decision::Reply { len, .. } | Decision::Alert { len, .. } = d {
+            if len > datagram.len() {
+                t.check("reply no larger than the datagram", false, "");
+                return Decision::Drop(Reason::Amplification {
+                    reply: len,
+                    input: datagram.len(),
+                });
+            }
+        }
+        d
+    }
+
+    fn datagram<'a>(
+        &self,
+        now: Duration,
+        peer: SocketAddr,
+        datagram: &'a [u8],
+        out: &mut [u8],
+        t: &mut impl Tracer,
+    ) -> Decision<'a> {
+        // Only the first record counts; the rest of the datagram is ignored, as
+        // DTLSv1_listen does.
+        let rec = match DtlsRecord::parse(datagram) {
+            Ok((rec, _)) => rec,
+            Err(e) => {
+                t.check("first record parses", false, e.field);
+                return Decision::Drop(Reason::Malformed(e));
+            }
+        };
+        t.check("first record parses", true, "");
+        let is_hs = rec.header.content_type == ContentType::HANDSHAKE;
+        t.check("record is handshake", is_hs, "");
+        if !is_hs {
+            return Decision::Drop(Reason::NotHandshake);
+        }
+        t.check("record epoch is 0", rec.header.epoch == 0, "");
+        if rec.header.epoch != 0 {
+            return Decision::Drop(Reason::BadEpoch);
+        }
+        let v = rec.header.version;
+        let dtls = v == ProtocolVersion::DTLS1_0 || v == ProtocolVersion::DTLS1_2;
+        t.check("record version is DTLS 1.0 or 1.2", dtls, "");
+        if !dtls {
+            return Decision::Drop(Reason::UnsupportedVersion);
+        }
+        let hs = match DtlsHandshake::parse(rec.fragment) {
+            Ok((hs, _)) => hs,
+            Err(e) => {
+                t.check("handshake header parses", false, e.field);
+                return Decision::Drop(Reason::Malformed(e.shifted(rec.offset + 13)));
+            }
+        };
+        let is_ch = hs.msg_type == HandshakeType::CLIENT_HELLO;
+        t.check("message is a ClientHello", is_ch, "");
+        if !is_ch {
+            return Decision::Drop(Reason::NotClientHello);
+        }
+        let seq_ok = hs.message_seq <= MAX_FIRST_FLIGHT_MESSAGE_SEQ;
+        t.check("message_seq <= 2", seq_ok, "");
+        if !seq_ok {
+            return Decision::Drop(Reason::MessageSeqTooHigh);
+        }
+        let ctx = Ctx {
+            now,
+            peer,
+            rec,
+            hs,
+            message: rec
+                .fragment
+                .get(..12 + hs.fragment.len())
+                .unwrap_or(rec.fragment),
+        };
+        if hs.fragment_offset != 0 {
+            t.check("fragment starts the message", false, "");
+            return Decision::Drop(Reason::NotFirstFragment);
+        }
+        if !hs.is_complete() {
+            t.check(
+                "message is complete",
+                false,
+                "deciding from the first fragment",
+            );
+            return self.first_fragment(&ctx, out, t);
+        }
+        let ch = match ClientHello::parse(hs.fragment, Flavor::Dtls) {
+            Ok(ch) => ch,
+            Err(e) => {
+                t.check("ClientHello parses", false, e.field);
+                return Decision::Drop(Reason::Malformed(e.shifted(rec.offset + 25)));
+            }
+        };
+        t.check("ClientHello parses", true, "");
+        let offers13 = ch.offers_version(ProtocolVersion::DTLS1_3);
+        if self.config.dtls13 && offers13 {
+            t.check("client offers DTLS 1.3", true, "");
+            return self.dtls13(&ctx, &ch, out, t);
+        }
+        let offers12 = self.config.dtls12
+            && (ch.offers_version(ProtocolVersion::DTLS1_2)
+                || ch.legacy_version == ProtocolVersion::DTLS1_0
+                || ch.legacy_version == ProtocolVersion::DTLS1_2);
+        t.check("client offers DTLS 1.2 or 1.0", offers12, "");
+        if !offers12 {
+            return Decision::Drop(Reason::UnsupportedVersion);
+        }
+        let fields = Dtls12Fields {
+            client_version: ch.legacy_version.0,
+            random: ch.random,
+            session_id: ch.legacy_session_id,
+            cipher_suites: ch.cipher_suites.as_bytes(),
+            compression_methods: ch.legacy_compression_methods,
+        };
+        let cookie = ch.legacy_cookie.unwrap_or(&[]);
+        self.dtls12(&ctx, fields, true, cookie, AcceptedHello::Whole(ch), out, t)
+    }
+
+    /// A first fragment: decide from the fields before the extensions (DTLS 1.2 only;
+    /// DTLS 1.3's version and cookie live in the extensions).
+    fn first_fragment<'a>(
+        &self,
+        ctx: &Ctx<'a>,
+        out: &mut [u8],
+        t: &mut impl Tracer,
+    ) -> Decision<'a> {
+        let p = match DtlsClientHelloPrefix::parse(ctx.hs.fragment) {
+            Ok(p) => p,
+            Err(e) => {
+                t.check("fragment holds the fields up to the cookie", false, e.field);
+                return Decision::Drop(Reason::IncompleteFragment);
+            }
+        };
+        t.check("fragment holds the fields up to the cookie", true, "");
+        if !self.config.dtls12 {
+            return Decision::Drop(Reason::IncompleteFragment);
+        }
+        let (suites, compression, full) = match p.suites_and_compression {
+            Some((s, c)) => (s.as_bytes(), c, true),
+            None => (&[][..], &[][..], false),
+        };
+        let fields = Dtls12Fields {
+            client_version: p.legacy_version.0,
+            random: p.random,
+            session_id: p.legacy_session_id,
+            cipher_suites: suites,
+            compression_methods: compression,
+        };
+        if !self.validating() {
+            // Without the whole message there is nothing to hand on: challenge anyway.
+            t.check("admission", true, "fragment: validating anyway");
+        }
+        self.dtls12_inner(
+            ctx,
+            fields,
+            full,
+            p.legacy_cookie,
+            AcceptedHello::FirstFragment(p),
+            out,
+            t,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn dtls12<'a>(
+        &self,
+        ctx: &Ctx<'a>,
+        fields: Dtls12Fields<'_>,
+        full: bool,
+        cookie: &[u8],
+        hello: AcceptedHello<'a>,
+        out: &mut [u8],
+        t: &mut impl Tracer,
+    ) -> Decision<'a> {
+        if !self.validating() {
+            if let AcceptedHello::Whole(_) = hello {
+                t.check("admission", true, "not validating: accept unvalidated");
+                return Decision::Accept(Accepted {
+                    peer: ctx.peer,
+                    version: ProtocolVersion::DTLS1_2,
+                    validated: false,
+                    client_hello: hello,
+                    message: ctx.message,
+                    consumed: ctx.rec.offset + 13 + ctx.rec.fragment.len(),
+                    continuation: Continuation::Unvalidated,
+                });
+            }
+        }
+        self.dtls12_inner(ctx, fields, full, cookie, hello, out, t)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn dtls12_inner<'a>(
+        &self,
+        ctx: &Ctx<'a>,
+        fields: Dtls12Fields<'_>,
+        full: bool,
+        cookie: &[u8],
+        hello: AcceptedHello<'a>,
+        out: &mut [u8],
+        t: &mut impl Tracer,
+    ) -> Decision<'a> {
+        if !cookie.is_empty() {
+            let mut r = self.jar.open_dtls12(ctx.now, ctx.peer, &fields, cookie);
+            if full && r == Err(CookieError::BadMac) {
+                // A cookie issued for a first fragment that ended before cipher_suites binds
+                // only the fields that fragment held (see the crate README).
+                let prefix = Dtls12Fields {
+                    cipher_suites: &[],
+                    compression_methods: &[],
+                    ..fields
+                };
+                r = self.jar.open_dtls12(ctx.now, ctx.peer, &prefix, cookie);
+            }
+            t.check("cookie verifies", r.is_ok(), hrr13::cookie_detail(&r));
+            if let Ok(c) = r {
+                // A valid cookie in a whole message, or in a first fragment (DTLSv1_listen
+                // accepts there too: the address is proven, the TLS stack reassembles).
+                return Decision::Accept(Accepted {
+                    peer: ctx.peer,
+                    version: ProtocolVersion::DTLS1_2,
+                    validated: true,
+                    client_hello: hello,
+                    message: ctx.message,
+                    consumed: ctx.rec.offset + 13 + ctx.rec.fragment.len(),
+                    continuation: Continuation::Dtls12 {
+                        record_sequence_number: ctx.rec.header.sequence_number,
+                        message_seq: ctx.hs.message_seq,
+                        cookie_age: c.age,
+                    },
+                });
+            }
+            // RFC 6347 section 4.2.1: an invalid cookie is treated like no cookie.
+        } else {
+            t.check("ClientHello carries a cookie", false, "");
+        }
+        self.write_hvr(ctx, fields, out, t)
+    }
+
+    fn write_hvr<'a>(
+        &self,
+        ctx: &Ctx<'a>,
+        fields: Dtls12Fields<'_>,
+        out: &mut [u8],
+        t: &mut impl Tracer,
+    ) -> Decision<'a> {
+        let mut cookie = [0u8; DTLS12_COOKIE_LEN];
+        if self
+            .jar
+            .seal_dtls12(ctx.now, ctx.peer, &fields, &mut cookie)
+            .is_err()
+        {
+            return Decision::Drop(Reason::BufferTooSmall {
+                needed: DTLS12_COOKIE_LEN,
+            });
+        }
+        let hvr = HelloVerifyRequest {
+            server_version: ProtocolVersion::DTLS1_0,
+            cookie: &cookie,
+        };
+        let framing = Framing::DtlsRecord {
+            version: ProtocolVersion::DTLS1_0,
+            epoch: 0,
+            sequence_number: ctx.rec.header.sequence_number,
+            message_seq: ctx.hs.message_seq,
+        };
+        t.check("HelloVerifyRequest written", true, "");
+        match hvr.write(framing, out) {
+            Ok(len) => Decision::Reply {
+                kind: ReplyKind::HelloVerifyRequest,
+                len,
+                consumed: ctx.rec.offset + 13 + ctx.rec.fragment.len(),
+            },
+            Err(e) => Decision::Drop(hrr13::encode_reason(e)),
+        }
+    }
+
+    fn dtls13<'a>(
+        &self,
+        ctx: &Ctx<'a>,
+        ch: &ClientHello<'a>,
+        out: &mut [u8],
+        t: &mut impl Tracer,
+    ) -> Decision<'a> {
+        let consumed = ctx.rec.offset + 13 + ctx.rec.fragment.len();
+        let alert_framing = RecordFraming::Dtls {
+            version: ProtocolVersion::DTLS1_2,
+            epoch: 0,
+            sequence_number: ctx.rec.header.sequence_number,
+        };
+        let empty = ch.legacy_cookie.is_none_or(<[u8]>::is_empty);
+        t.check("legacy_cookie is empty", empty, "");
+        if !empty {
+            return alert(
+                AlertDescription::ILLEGAL_PARAMETER,
+                Reason::LegacyCookieNotEmpty,
+                alert_framing,
+                out,
+            );
+        }
+        if let Some(cookie) = ch.known.cookie {
+            return match hrr13::accept_ch2(self, ctx.now, ctx.peer, DTLS13, ch, cookie, out, t) {
+                Ok(continuation) => Decision::Accept(Accepted {
+                    peer: ctx.peer,
+                    version: ProtocolVersion::DTLS1_3,
+                    validated: true,
+                    client_hello: AcceptedHello::Whole(*ch),
+                    message: ctx.message,
+                    consumed,
+                    continuation,
+                }),
+                // RFC 9147 section 5.1: an invalid cookie ends the handshake with
+                // illegal_parameter (unlike DTLS 1.2, where it earns a new HVR).
+                Err(r @ Reason::BufferTooSmall { .. }) => Decision::Drop(r),
+                Err(r) => alert(AlertDescription::ILLEGAL_PARAMETER, r, alert_framing, out),
+            };
+        }
+        t.check("ClientHello carries a cookie", false, "");
+        if !self.validating() {
+            t.check("admission", true, "not validating: accept unvalidated");
+            return Decision::Accept(Accepted {
+                peer: ctx.peer,
+                version: ProtocolVersion::DTLS1_3,
+                validated: false,
+                client_hello: AcceptedHello::Whole(*ch),
+                message: ctx.message,
+                consumed,
+                continuation: Continuation::Unvalidated,
+            });
+        }
+        let plan = match hrr13::plan(self, ch, t) {
+            Ok(p) => p,
+            Err(r) => return alert(AlertDescription::HANDSHAKE_FAILURE, r, alert_framing, out),
+        };
+        // RFC 9147: the server's first message has message_seq 0 and its first record
+        // sequence number 0 in epoch 0.
+        let framing = Framing::DtlsRecord {
+            version: ProtocolVersion::DTLS1_2,
+            epoch: 0,
+            sequence_number: 0,
+            message_seq: 0,
+        };
+        match hrr13::write_hrr(
+            self,
+            ctx.now,
+            ctx.peer,
+            DTLS13,
+            ch,
+            ctx.hs.fragment,
+            &plan,
+            framing,
+            out,
+        ) {
+            Ok(len) => {
+                t.check("HelloRetryRequest written", true, "");
+                Decision::Reply {
+                    kind: ReplyKind::HelloRetryRequest,
+                    len,
+                    consumed,
+                }
+            }
+            Err(r) => Decision::Drop(r),
+        }
+    }
+}
+
+/// Writes `description` as a fatal alert record; drops if the buffer is too small.
+pub(crate) fn alert<'a>(
+    description: AlertDescription,
+    reason: Reason,
+    framing: RecordFraming,
+    out: &mut [u8],
+) -> Decision<'a> {
+    match Alert::fatal(description).write(framing, out) {
+        Ok(len) => Decision::Alert {
+            alert: description,
+            len,
+            reason,
+        },
+        Err(e) => Decision::Drop(hrr13::encode_reason(e)),
+    }
+}
+
+/// What every step of one datagram's decision needs.
+struct Ctx<'a> {
+    now: Duration,
+    peer: SocketAddr,
+    rec: DtlsRecord<'a>,
+    hs: DtlsHandshake<'a>,
+    message: &'a [u8],
+}

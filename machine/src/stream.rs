@@ -1,0 +1,395 @@
+//! The stream gate: one per TCP connection, fed bytes as they arrive, in any split.
+//!
+//! It reads records as a small state machine so that handshake bytes are copied once, into
+//! one bounded buffer allocated when the gate is made, and never anywhere else. A
+//! ChangeCipherSpec record between ClientHello1 and ClientHello2 is ignored, as RFC 8446
+//! section 5 requires of a server, and as OpenSSL's SSL_stateless fails to do.
+
+use alloc::vec::Vec;
+use core::net::SocketAddr;
+use core::time::Duration;
+
+use hellogate_codec::{
+    AlertDescription, ChangeCipherSpec, ClientHello, ContentType, Flavor, Framing, Handshake,
+    HandshakeType, ProtocolVersion, RecordFraming, TlsRecordHeader,
+};
+
+use hellogate_codec::record::TLS_RECORD_HEADER_LEN;
+
+use crate::config::LegacyTls;
+use crate::decision::{Accepted, AcceptedHello, Continuation, Decision, Reason, ReplyKind};
+use crate::hrr13::{self, TLS13};
+use crate::listener::{Listener, alert};
+use crate::trace::{NoTrace, Tracer};
+
+/// Record version for everything the gate writes (RFC 8446 section 5.1).
+const RECORD_VERSION: ProtocolVersion = ProtocolVersion::TLS1_2;
+const ALERT_FRAMING: RecordFraming = RecordFraming::Tls {
+    version: RECORD_VERSION,
+};
+
+/// Per-connection state for TLS 1.3 over a stream.
+#[derive(Debug)]
+pub struct StreamGate {
+    /// Handshake bytes of the ClientHello being received (capacity fixed at creation).
+    msg: Vec<u8>,
+    cap: usize,
+    header: [u8; TLS_RECORD_HEADER_LEN],
+    header_len: usize,
+    record_type: ContentType,
+    record_left: usize,
+    /// Bytes received so far on the connection: the amplification budget.
+    received: usize,
+    /// The ClientHello in `msg` was decided on; clear it before reading more.
+    decided: bool,
+    hrr_sent: bool,
+    ccs_ignored: bool,
+    finished: bool,
+}
+
+impl StreamGate {
+    pub(crate) fn new(cap: usize) -> Self {
+        Self {
+            msg: Vec::with_capacity(cap),
+            cap,
+            header: [0; TLS_RECORD_HEADER_LEN],
+            header_len: 0,
+            record_type: ContentType::HANDSHAKE,
+            record_left: 0,
+            received: 0,
+            decided: false,
+            hrr_sent: false,
+            ccs_ignored: false,
+            finished: false,
+        }
+    }
+
+    /// True once the gate accepted or refused; the connection belongs to the TLS stack, or
+    /// should be closed.
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// True once this gate sent a HelloRetryRequest.
+    pub fn hrr_sent(&self) -> bool {
+        self.hrr_sent
+    }
+
+    /// Feeds the next bytes of the connection. On `Reply` and `Accept`, `consumed` says how
+    /// much of `input` was used: feed the rest again (after a reply) or hand it to the TLS
+    /// stack (after an accept).
+    pub fn feed<'s>(
+        &'s mut self,
+        l: &Listener,
+        now: Duration,
+        peer: SocketAddr,
+        input: &[u8],
+        out: &mut [u8],
+    ) -> Decision<'s> {
+        self.feed_traced(l, now, peer, input, out, &mut NoTrace)
+    }
+
+    /// [`feed`](Self::feed), recording every check in `t`.
+    pub fn feed_traced<'s>(
+        &'s mut self,
+        l: &Listener,
+        now: Duration,
+        peer: SocketAddr,
+        input: &[u8],
+        out: &mut [u8],
+        t: &mut impl Tracer,
+    ) -> Decision<'s> {
+        if self.finished {
+            return Decision::Drop(Reason::StreamFinished);
+        }
+        if self.decided {
+            self.msg.clear();
+            self.decided = false;
+        }
+        match self.read(input, t) {
+            Ok(Some(consumed)) => {
+                self.received += consumed;
+                self.decided = true;
+                self.decide(l, now, peer, consumed, out, t)
+            }
+            Ok(None) => {
+                self.received += input.len();
+                Decision::NeedMore
+            }
+            Err((description, reason)) => {
+                self.finished = true;
+                alert(description, reason, ALERT_FRAMING, out)
+            }
+        }
+    }
+
+    /// Reads records from `input` until a whole ClientHello is buffered; returns how many
+    /// input bytes that took, or `None` if all of `input` was used without completing one.
+    fn read(
+        &mut self,
+        input: &[u8],
+        t: &mut impl Tracer,
+    ) -> Result<Option<usize>, (AlertDescription, Reason)> {
+        let mut i = 0;
+        while i < input.len() {
+            if self.header_len < TLS_RECORD_HEADER_LEN {
+                let rest = input.get(i..).unwrap_or(&[]);
+                let want = TLS_RECORD_HEADER_LEN - self.header_len;
+                let n = want.min(rest.len());
+                let dst = self.header.get_mut(self.header_len..self.header_len + n);
+                if let (Some(dst), Some(src)) = (dst, rest.get(..n)) {
+                    dst.copy_from_slice(src);
+                }
+                self.header_len += n;
+                i += n;
+                if self.header_len == TLS_RECORD_HEADER_LEN {
+                    self.start_record(t)?;
+                }
+                continue;
+            }
+            let n = self.record_left.min(input.len() - i);
+            let chunk = input.get(i..i + n).unwrap_or(&[]);
+            i += n;
+            self.record_left -= n;
+            match self.record_type {
+                ContentType::CHANGE_CIPHER_SPEC => {
+                    if self.record_left == 0 {
+                        // One byte; start_record checked the length.
+                        if ChangeCipherSpec::parse(chunk).is_err() {
+                            t.check("ChangeCipherSpec byte is 1", false, "");
+                            return Err((
+                                AlertDescription::UNEXPECTED_MESSAGE,
+                                Reason::UnexpectedRecord,
+                            ));
+                        }
+                        t.check("ChangeCipherSpec ignored (RFC 8446 section 5)", true, "");
+                        self.header_len = 0;
+                    }
+                }
+                _ => {
+                    if self.msg.len() + chunk.len() > self.cap {
+                        t.check("ClientHello within the stream cap", false, "");
+                        return Err((
+                            AlertDescription::HANDSHAKE_FAILURE,
+                            Reason::StreamBufferFull,
+                        ));
+                    }
+                    self.msg.extend_from_slice(chunk);
+                    if self.record_left == 0 {
+                        self.header_len = 0;
+                        if let Some(done) = self.message_complete(t)? {
+                            if done {
+                                return Ok(Some(i));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Checks a record header once its five bytes are in.
+    fn start_record(&mut self, t: &mut impl Tracer) -> Result<(), (AlertDescription, Reason)> {
+        let h = match TlsRecordHeader::parse(&self.header) {
+            Ok(h) => h,
+            Err(e) => {
+                t.check("record header parses", false, e.field);
+                return Err((AlertDescription::RECORD_OVERFLOW, Reason::Malformed(e)));
+            }
+        };
+        self.record_type = h.content_type;
+        self.record_left = usize::from(h.length);
+        match h.content_type {
+            ContentType::HANDSHAKE if h.length > 0 => Ok(()),
+            ContentType::CHANGE_CIPHER_SPEC if h.length == 1 && !self.ccs_ignored => {
+                self.ccs_ignored = true;
+                Ok(())
+            }
+            _ => {
+                t.check("record may come before a ClientHello", false, "");
+                Err((
+                    AlertDescription::UNEXPECTED_MESSAGE,
+                    Reason::UnexpectedRecord,
+                ))
+            }
+        }
+    }
+
+    /// After a handshake record ends: is the buffered message a whole ClientHello?
+    fn message_complete(
+        &self,
+        t: &mut impl Tracer,
+    ) -> Result<Option<bool>, (AlertDescription, Reason)> {
+        let Ok((msg_type, len)) = Handshake::peek_header(&self.msg) else {
+            return Ok(None);
+        };
+        if msg_type != HandshakeType::CLIENT_HELLO {
+            t.check("message is a ClientHello", false, "");
+            return Err((AlertDescription::UNEXPECTED_MESSAGE, Reason::NotClientHello));
+        }
+        let total = 4 + len as usize;
+        if total > self.cap {
+            t.check("ClientHello within the stream cap", false, "");
+            return Err((
+                AlertDescription::HANDSHAKE_FAILURE,
+                Reason::StreamBufferFull,
+            ));
+        }
+        if self.msg.len() > total {
+            // Another handshake message follows the ClientHello in the same flight.
+            t.check("nothing follows the ClientHello", false, "");
+            return Err((
+                AlertDescription::UNEXPECTED_MESSAGE,
+                Reason::UnexpectedRecord,
+            ));
+        }
+        Ok(Some(self.msg.len() == total))
+    }
+
+    fn decide<'s>(
+        &'s mut self,
+        l: &Listener,
+        now: Duration,
+        peer: SocketAddr,
+        consumed: usize,
+        out: &mut [u8],
+        t: &mut impl Tracer,
+    ) -> Decision<'s> {
+        let received = self.received;
+        let Self {
+            msg,
+            hrr_sent,
+            finished,
+            ..
+        } = self;
+        let message: &'s [u8] = msg;
+        let body = message.get(4..).unwrap_or(&[]);
+        let d = decide(l, now, peer, message, body, *hrr_sent, consumed, out, t);
+        match d {
+            Decision::Reply { len, .. } if len > received => {
+                t.check("reply no larger than the bytes received", false, "");
+                *finished = true;
+                return Decision::Drop(Reason::Amplification {
+                    reply: len,
+                    input: received,
+                });
+            }
+            Decision::Reply { .. } => *hrr_sent = true,
+            Decision::Accept(_) | Decision::Alert { .. } | Decision::Drop(_) => *finished = true,
+            Decision::NeedMore => {}
+        }
+        d
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn decide<'s>(
+    l: &Listener,
+    now: Duration,
+    peer: SocketAddr,
+    message: &'s [u8],
+    body: &'s [u8],
+    hrr_sent: bool,
+    consumed: usize,
+    out: &mut [u8],
+    t: &mut impl Tracer,
+) -> Decision<'s> {
+    let ch = match ClientHello::parse(body, Flavor::Tls) {
+        Ok(ch) => ch,
+        Err(e) => {
+            t.check("ClientHello parses", false, e.field);
+            return alert(
+                e.alert(),
+                Reason::Malformed(e.shifted(4)),
+                ALERT_FRAMING,
+                out,
+            );
+        }
+    };
+    t.check("ClientHello parses", true, "");
+    let accept = |validated, version, continuation| {
+        Decision::Accept(Accepted {
+            peer,
+            version,
+            validated,
+            client_hello: AcceptedHello::Whole(ch),
+            message,
+            consumed,
+            continuation,
+        })
+    };
+    let offers13 = ch.offers_version(ProtocolVersion::TLS1_3);
+    t.check("client offers TLS 1.3", offers13, "");
+    if !offers13 {
+        if hrr_sent {
+            return alert(
+                AlertDescription::ILLEGAL_PARAMETER,
+                Reason::VersionMismatch,
+                ALERT_FRAMING,
+                out,
+            );
+        }
+        return match l.config().legacy_tls {
+            LegacyTls::PassThrough => accept(false, ch.legacy_version, Continuation::Unvalidated),
+            LegacyTls::Refuse => alert(
+                AlertDescription::PROTOCOL_VERSION,
+                Reason::Tls13NotOffered,
+                ALERT_FRAMING,
+                out,
+            ),
+        };
+    }
+    if let Some(cookie) = ch.known.cookie {
+        return match hrr13::accept_ch2(l, now, peer, TLS13, &ch, cookie, out, t) {
+            Ok(c) => accept(true, ProtocolVersion::TLS1_3, c),
+            Err(r @ Reason::BufferTooSmall { .. }) => Decision::Drop(r),
+            Err(r) => alert(AlertDescription::ILLEGAL_PARAMETER, r, ALERT_FRAMING, out),
+        };
+    }
+    t.check("ClientHello carries a cookie", false, "");
+    if hrr_sent {
+        return alert(
+            AlertDescription::ILLEGAL_PARAMETER,
+            Reason::SecondHrrNeeded,
+            ALERT_FRAMING,
+            out,
+        );
+    }
+    if !l.validating() {
+        t.check("admission", true, "not validating: accept unvalidated");
+        return accept(false, ProtocolVersion::TLS1_3, Continuation::Unvalidated);
+    }
+    let plan = match hrr13::plan(l, &ch, t) {
+        Ok(p) => p,
+        Err(r) => return alert(AlertDescription::HANDSHAKE_FAILURE, r, ALERT_FRAMING, out),
+    };
+    let framing = Framing::TlsRecord {
+        version: RECORD_VERSION,
+    };
+    let n = match hrr13::write_hrr(l, now, peer, TLS13, &ch, body, &plan, framing, out) {
+        Ok(n) => n,
+        Err(r) => return Decision::Drop(r),
+    };
+    t.check("HelloRetryRequest written", true, "");
+    // Middlebox compatibility (RFC 8446 appendix D.4): a client that sent a session id
+    // expects a ChangeCipherSpec right after the server's first handshake message.
+    if ch.legacy_session_id.is_empty() {
+        return Decision::Reply {
+            kind: ReplyKind::HelloRetryRequest,
+            len: n,
+            consumed,
+        };
+    }
+    match out
+        .get_mut(n..)
+        .map(|rest| ChangeCipherSpec.write(ALERT_FRAMING, rest))
+    {
+        Some(Ok(m)) => Decision::Reply {
+            kind: ReplyKind::HelloRetryRequestAndCcs,
+            len: n + m,
+            consumed,
+        },
+        _ => Decision::Drop(Reason::BufferTooSmall { needed: n + 6 }),
+    }
+}
