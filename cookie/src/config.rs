@@ -1,6 +1,6 @@
 //! Freshness and binding settings, validated once at construction.
 
-use crate::time::{Freshness, millis};
+use crate::time::Freshness;
 use crate::{AddressBinding, ConfigError};
 use core::time::Duration;
 
@@ -22,6 +22,26 @@ pub struct CookieConfig {
     lifetime: Duration,
     future_tolerance: Duration,
     binding: AddressBinding,
+    freshness: Freshness,
+}
+
+/// The limits in milliseconds. Both are bounded by [`MAX_LIFETIME`] (8.64e7 ms) < `u32::MAX`,
+/// so the saturating fallback never applies.
+const fn to_freshness(lifetime: Duration, future_tolerance: Duration) -> Freshness {
+    let lifetime_ms = lifetime.as_millis();
+    let tolerance_ms = future_tolerance.as_millis();
+    Freshness {
+        lifetime_ms: if lifetime_ms > u32::MAX as u128 {
+            u32::MAX
+        } else {
+            lifetime_ms as u32
+        },
+        future_tolerance_ms: if tolerance_ms > u32::MAX as u128 {
+            u32::MAX
+        } else {
+            tolerance_ms as u32
+        },
+    }
 }
 
 impl CookieConfig {
@@ -45,6 +65,7 @@ impl CookieConfig {
             lifetime,
             future_tolerance,
             binding,
+            freshness: to_freshness(lifetime, future_tolerance),
         })
     }
 
@@ -63,12 +84,9 @@ impl CookieConfig {
         self.binding
     }
 
+    /// The limits in the cookie's unit, computed once here rather than per cookie.
     pub(crate) fn freshness(&self) -> Freshness {
-        // Both are bounded by MAX_LIFETIME (8.64e7 ms) < u32::MAX, so the fallback never applies.
-        Freshness {
-            lifetime_ms: u32::try_from(millis(self.lifetime)).unwrap_or(u32::MAX),
-            future_tolerance_ms: u32::try_from(millis(self.future_tolerance)).unwrap_or(u32::MAX),
-        }
+        self.freshness
     }
 }
 
@@ -79,6 +97,7 @@ impl Default for CookieConfig {
             lifetime: DEFAULT_LIFETIME,
             future_tolerance: DEFAULT_FUTURE_TOLERANCE,
             binding: AddressBinding::IpAndPort,
+            freshness: to_freshness(DEFAULT_LIFETIME, DEFAULT_FUTURE_TOLERANCE),
         }
     }
 }

@@ -1,13 +1,11 @@
 //! DTLS 1.2 HelloVerifyRequest cookies (RFC 6347 section 4.2.1).
 
-use crate::jar::split_tag;
+use crate::jar::{MacTail, split_tag};
 use crate::layout::{self, DTLS12_COOKIE_LEN, FORMAT_DTLS12, HEADER_LEN, Kind};
-use crate::mac::{self, HmacSha256};
-use crate::peer;
+use crate::time;
 use crate::{CookieError, CookieJar, SealError};
 use core::net::SocketAddr;
 use core::time::Duration;
-use hmac::Mac;
 
 /// The ClientHello fields RFC 6347 makes a client repeat in its second ClientHello, which a
 /// DTLS 1.2 cookie binds. They are MAC input, not cookie content: the cookie stays 32 bytes.
@@ -36,22 +34,38 @@ pub struct Dtls12Cookie {
     pub key_id: u8,
 }
 
-impl Dtls12Fields<'_> {
-    /// Feeds the fields to the MAC, each variable-length one behind a 4-byte length.
-    /// Fails only for a field of 4 GiB or more.
-    fn absorb(&self, mac: &mut HmacSha256) -> Option<()> {
-        let sid = u32::try_from(self.session_id.len()).ok()?;
-        let cs = u32::try_from(self.cipher_suites.len()).ok()?;
-        let comp = u32::try_from(self.compression_methods.len()).ok()?;
-        mac.update(&self.client_version.to_be_bytes());
-        mac.update(self.random);
-        mac.update(&sid.to_be_bytes());
-        mac.update(self.session_id);
-        mac.update(&cs.to_be_bytes());
-        mac.update(self.cipher_suites);
-        mac.update(&comp.to_be_bytes());
-        mac.update(self.compression_methods);
-        Some(())
+/// Length of the fixed part of the fields' MAC input: version, random, three lengths.
+const FIXED_LEN: usize = 2 + 32 + 4 + 4 + 4;
+
+impl<'a> Dtls12Fields<'a> {
+    /// The fields as MAC input: `client_version`, `random`, the lengths of `session_id`,
+    /// `cipher_suites` and `compression_methods` as 4 bytes each (so no two ways to split the
+    /// bytes give the same input), then those three fields. `None` only for a field of 4 GiB
+    /// or more.
+    fn mac_parts(&self) -> Option<([u8; FIXED_LEN], [&'a [u8]; 3])> {
+        let sid = u32::try_from(self.session_id.len()).ok()?.to_be_bytes();
+        let cs = u32::try_from(self.cipher_suites.len()).ok()?.to_be_bytes();
+        let comp = u32::try_from(self.compression_methods.len())
+            .ok()?
+            .to_be_bytes();
+        let mut fixed = [0u8; FIXED_LEN];
+        let (version, rest) = fixed.split_at_mut(2);
+        version.copy_from_slice(&self.client_version.to_be_bytes());
+        let (random, rest) = rest.split_at_mut(32);
+        random.copy_from_slice(self.random);
+        let (l1, rest) = rest.split_at_mut(4);
+        l1.copy_from_slice(&sid);
+        let (l2, l3) = rest.split_at_mut(4);
+        l2.copy_from_slice(&cs);
+        l3.copy_from_slice(&comp);
+        Some((
+            fixed,
+            [
+                self.session_id,
+                self.cipher_suites,
+                self.compression_methods,
+            ],
+        ))
     }
 }
 
@@ -74,12 +88,13 @@ impl CookieJar {
             .ok_or(SealError::BufferTooSmall {
                 needed: DTLS12_COOKIE_LEN,
             })?;
-        let (header, key, bound) = self.begin_seal(now, peer, FORMAT_DTLS12);
         let (body, tag) = out.split_at_mut(HEADER_LEN);
-        body.copy_from_slice(&header.bytes());
-        let mut m = self.mac_start(&key, body, &bound);
-        fields.absorb(&mut m).ok_or(SealError::FieldTooLong)?;
-        mac::finish_into(m, tag);
+        let (fixed, variable) = fields.mac_parts().ok_or(SealError::FieldTooLong)?;
+        let tail = MacTail {
+            fixed: &fixed,
+            variable: &variable,
+        };
+        self.seal_with(now, peer, FORMAT_DTLS12, body, tag, &tail)?;
         Ok(DTLS12_COOKIE_LEN)
     }
 
@@ -104,11 +119,13 @@ impl CookieJar {
             return Err(CookieError::Malformed);
         }
         let (body, tag) = split_tag(cookie, HEADER_LEN)?;
-        let (now_ms, header, key) = self.begin_open(now, cookie)?;
-        let bound = peer::normalise(peer, self.config.binding());
-        let mut m = self.mac_start(&key, body, &bound);
-        fields.absorb(&mut m).ok_or(CookieError::Malformed)?;
-        Self::check_mac(m, tag, &header, &bound)?;
+        let now_ms = time::millis(now);
+        let (fixed, variable) = fields.mac_parts().ok_or(CookieError::Malformed)?;
+        let tail = MacTail {
+            fixed: &fixed,
+            variable: &variable,
+        };
+        let header = self.open_with(now_ms, peer, body, tag, &tail)?;
         let fresh = self.freshness(now_ms, &header)?;
         Ok(Dtls12Cookie {
             issued_at: fresh.issued_at,

@@ -1,12 +1,11 @@
 //! TLS 1.3 and DTLS 1.3 HelloRetryRequest cookies (RFC 8446 section 4.2.2, RFC 9147).
 
-use crate::jar::split_tag;
+use crate::jar::{MacTail, split_tag};
 use crate::layout::{
     self, FLAG_KEY_SHARE, FLAG_SHA384, FORMAT_DTLS13, FORMAT_TLS13, HRR_FLAGS_AT, HRR_GROUP_AT,
     HRR_HASH_AT, HRR_SUITE_AT, Kind, SHA256_LEN, SHA384_LEN, hrr_cookie_len,
 };
-use crate::mac;
-use crate::peer;
+use crate::time;
 use crate::{CookieError, CookieJar, SealError};
 use core::net::SocketAddr;
 use core::time::Duration;
@@ -97,7 +96,6 @@ impl CookieJar {
         let out = out
             .get_mut(..needed)
             .ok_or(SealError::BufferTooSmall { needed })?;
-        let (header, key, bound) = self.begin_seal(now, peer, protocol.format());
         let (body, tag) = out.split_at_mut(HRR_HASH_AT + hash_len);
         let (fixed, hash) = body.split_at_mut(HRR_HASH_AT);
         let [s0, s1] = params.cipher_suite.to_be_bytes();
@@ -107,24 +105,13 @@ impl CookieJar {
         } else {
             0
         };
-        let [h0, h1, h2, h3, h4, h5, h6] = header.bytes();
-        fixed.copy_from_slice(&[
-            h0,
-            h1,
-            h2,
-            h3,
-            h4,
-            h5,
-            h6,
-            share_flag | hash_flag,
-            s0,
-            s1,
-            g0,
-            g1,
-        ]);
+        // The header (bytes 0..7) is written by `seal_with`.
+        let params_at = fixed
+            .get_mut(HRR_FLAGS_AT..)
+            .ok_or(SealError::BufferTooSmall { needed })?;
+        params_at.copy_from_slice(&[share_flag | hash_flag, s0, s1, g0, g1]);
         hash.copy_from_slice(params.ch1_hash);
-        let m = self.mac_start(&key, body, &bound);
-        mac::finish_into(m, tag);
+        self.seal_with(now, peer, protocol.format(), body, tag, &MacTail::NONE)?;
         Ok(needed)
     }
 
@@ -159,10 +146,8 @@ impl CookieJar {
             return Err(CookieError::Malformed);
         }
         let (body, tag) = split_tag(cookie, HRR_HASH_AT + hash_len)?;
-        let (now_ms, header, key) = self.begin_open(now, cookie)?;
-        let bound = peer::normalise(peer, self.config.binding());
-        let m = self.mac_start(&key, body, &bound);
-        Self::check_mac(m, tag, &header, &bound)?;
+        let now_ms = time::millis(now);
+        let header = self.open_with(now_ms, peer, body, tag, &MacTail::NONE)?;
         // From here on the cookie's contents are authentic.
         if header.format != protocol.format() {
             return Err(CookieError::WrongProtocol);

@@ -1,11 +1,10 @@
 //! [`CookieJar`]: a key ring plus a config, and the steps both cookie kinds share.
 
-use crate::keys::KeyRef;
 use crate::layout::{HEADER_LEN, Header};
-use crate::mac::{self, HmacSha256};
+use crate::mac::{self, HmacSha256, MacKey};
 use crate::peer::{self, PEER_LEN};
 use crate::time::{self, Fresh, Stale};
-use crate::{AddressBinding, ConfigError, CookieConfig, CookieError, KeyRing};
+use crate::{AddressBinding, ConfigError, CookieConfig, CookieError, KeyRing, SealError};
 use core::net::SocketAddr;
 use core::time::Duration;
 use hmac::Mac;
@@ -58,78 +57,105 @@ impl CookieJar {
         self.ring.refresh(now);
     }
 
-    /// Starts sealing at `now` for `peer`: the header to write and a MAC that has absorbed
-    /// nothing yet.
-    pub(crate) fn begin_seal(
+    /// The sealing steps both kinds share. `body` is the cookie up to the tag, with everything
+    /// after the header already written; this writes the header, MACs the body, the binding, the
+    /// bound address and whatever `extra` feeds, and writes the truncated MAC into `tag`.
+    pub(crate) fn seal_with(
         &self,
         now: Duration,
         peer: SocketAddr,
         format: u8,
-    ) -> (Header, KeyRef<'_>, [u8; PEER_LEN]) {
+        body: &mut [u8],
+        tag: &mut [u8],
+        tail: &MacTail<'_>,
+    ) -> Result<(), SealError> {
         let now_ms = time::millis(now);
-        let (key_id, key) = self.ring.sealing_key(now_ms);
         let bound = peer::normalise(peer, self.config.binding());
-        let header = Header {
-            format,
-            key_id,
-            stamp: time::stamp(now_ms),
-            hint: peer::hint(&bound),
-        };
-        (header, key, bound)
-    }
-
-    /// Starts the MAC both kinds share: the cookie body up to the tag, then the binding and the
-    /// bound address.
-    pub(crate) fn mac_start(
-        &self,
-        key: &KeyRef<'_>,
-        body: &[u8],
-        bound: &[u8; PEER_LEN],
-    ) -> HmacSha256 {
-        let mut buf = [0u8; 1 + PEER_LEN];
-        let (mode, addr) = buf.split_at_mut(1);
-        mode.fill(match self.config.binding() {
-            AddressBinding::IpAndPort => 0,
-            AddressBinding::IpOnly => 1,
-        });
-        addr.copy_from_slice(bound);
-        let mut m = key.key().start();
-        m.update(body);
-        m.update(&buf);
-        m
-    }
-
-    /// The steps of opening that come before the MAC: the header, and the key it names.
-    pub(crate) fn begin_open(
-        &self,
-        now: Duration,
-        cookie: &[u8],
-    ) -> Result<(u64, Header, KeyRef<'_>), CookieError> {
-        let now_ms = time::millis(now);
-        let header = Header::read(cookie).ok_or(CookieError::Malformed)?;
-        let tolerance_ms = time::millis(self.config.future_tolerance());
-        let key = self
-            .ring
-            .verifying_key(now_ms, tolerance_ms, header.key_id)
-            .ok_or(CookieError::UnknownKey)?;
-        Ok((now_ms, header, key))
-    }
-
-    /// Finishes the MAC and compares it with `tag` in constant time. On failure, the clear
-    /// peer hint decides between [`CookieError::WrongPeer`] and [`CookieError::BadMac`].
-    pub(crate) fn check_mac(
-        mac: HmacSha256,
-        tag: &[u8],
-        header: &Header,
-        bound: &[u8; PEER_LEN],
-    ) -> Result<(), CookieError> {
-        if mac::verify(mac, tag) {
+        self.ring.with_sealing_key(now_ms, |key_id, key| {
+            let header = Header {
+                format,
+                key_id,
+                stamp: time::stamp(now_ms),
+                hint: peer::hint(&bound),
+            };
+            body.get_mut(..HEADER_LEN)
+                .ok_or(SealError::BufferTooSmall { needed: HEADER_LEN })?
+                .copy_from_slice(&header.bytes());
+            let m = self.mac_input(key, body, &bound, tail);
+            mac::finish_into(m, tag);
             Ok(())
-        } else if header.hint != peer::hint(bound) {
+        })
+    }
+
+    /// The opening steps both kinds share, up to and including the MAC: reads the header, finds
+    /// the key it names, MACs `body` (the cookie up to the tag), the binding, the bound address
+    /// and whatever `extra` feeds, and compares with `tag` in constant time. On a MAC failure the
+    /// clear peer hint decides between [`CookieError::WrongPeer`] and [`CookieError::BadMac`].
+    /// Returns the header, now authentic.
+    pub(crate) fn open_with(
+        &self,
+        now_ms: u64,
+        peer: SocketAddr,
+        body: &[u8],
+        tag: &[u8],
+        tail: &MacTail<'_>,
+    ) -> Result<Header, CookieError> {
+        let header = Header::read(body).ok_or(CookieError::Malformed)?;
+        let bound = peer::normalise(peer, self.config.binding());
+        let tolerance_ms = u64::from(self.config.freshness().future_tolerance_ms);
+        let verified = self
+            .ring
+            .with_verifying_key(now_ms, tolerance_ms, header.key_id, |key| {
+                mac::verify(self.mac_input(key, body, &bound, tail), tag)
+            })
+            .ok_or(CookieError::UnknownKey)?;
+        if verified {
+            Ok(header)
+        } else if header.hint != peer::hint(&bound) {
             Err(CookieError::WrongPeer)
         } else {
             Err(CookieError::BadMac)
         }
+    }
+
+    /// Feeds the whole MAC input: the cookie body up to the tag, the binding byte, the bound
+    /// address, `tail.fixed`, then each of `tail.variable`. The fixed parts are gathered in one
+    /// stack buffer first: one `update` over whole blocks costs less than many small ones.
+    fn mac_input(
+        &self,
+        key: &MacKey,
+        body: &[u8],
+        bound: &[u8; PEER_LEN],
+        tail: &MacTail<'_>,
+    ) -> HmacSha256 {
+        let mode = [match self.config.binding() {
+            AddressBinding::IpAndPort => 0,
+            AddressBinding::IpOnly => 1,
+        }];
+        let parts: [&[u8]; 4] = [body, &mode, bound, tail.fixed];
+        let mut m = key.start();
+        let mut scratch = [0u8; SCRATCH_LEN];
+        let mut used = 0;
+        for part in parts {
+            let end = used + part.len();
+            match scratch.get_mut(used..end) {
+                Some(dst) => {
+                    dst.copy_from_slice(part);
+                    used = end;
+                }
+                // Not reached with this crate's layouts (at most 79 fixed bytes); correct anyway.
+                None => {
+                    m.update(scratch.get(..used).unwrap_or_default());
+                    m.update(part);
+                    used = 0;
+                }
+            }
+        }
+        m.update(scratch.get(..used).unwrap_or_default());
+        for part in tail.variable {
+            m.update(part);
+        }
+        m
     }
 
     /// The freshness verdict for a cookie whose MAC verified.
@@ -142,6 +168,24 @@ impl CookieJar {
                 Stale::FromFuture => CookieError::FromFuture,
             })
     }
+}
+
+/// Size of the stack buffer that gathers the fixed part of the MAC input.
+const SCRATCH_LEN: usize = 128;
+
+/// What a cookie kind adds to the MAC input after the bound address: fixed-size fields, then
+/// variable-length ones (whose lengths the fixed part must already have stated).
+pub(crate) struct MacTail<'a> {
+    pub(crate) fixed: &'a [u8],
+    pub(crate) variable: &'a [&'a [u8]],
+}
+
+impl MacTail<'_> {
+    /// Nothing more: HelloRetryRequest cookies carry all they bind.
+    pub(crate) const NONE: MacTail<'static> = MacTail {
+        fixed: &[],
+        variable: &[],
+    };
 }
 
 /// Splits `cookie` into the part the MAC covers and the tag, at `tag_at`.

@@ -92,21 +92,6 @@ struct OperatorKey {
     key: MacKey,
 }
 
-/// A key found for sealing or opening: borrowed from the ring, or derived on the fly.
-pub(crate) enum KeyRef<'a> {
-    Borrowed(&'a MacKey),
-    Derived(MacKey),
-}
-
-impl KeyRef<'_> {
-    pub(crate) fn key(&self) -> &MacKey {
-        match self {
-            Self::Borrowed(k) => k,
-            Self::Derived(k) => k,
-        }
-    }
-}
-
 impl KeyRing {
     /// A ring whose keys every fleet node derives alike from `secret`, one per `rotation_period`.
     ///
@@ -243,50 +228,54 @@ impl KeyRing {
         }
     }
 
-    /// The key that seals at `now_ms`, and its id.
-    pub(crate) fn sealing_key(&self, now_ms: u64) -> (u8, KeyRef<'_>) {
+    /// Runs `f` with the id and key that seal at `now_ms`. A closure rather than a returned
+    /// reference, so a key derived on the fly lives on this frame's stack and is never moved.
+    pub(crate) fn with_sealing_key<R>(&self, now_ms: u64, f: impl FnOnce(u8, &MacKey) -> R) -> R {
         match &self.inner {
             Inner::Master(ring) => {
                 let epoch = ring.epoch(now_ms);
-                (epoch_id(epoch), ring.key(epoch))
+                ring.with_key(epoch, |key| f(epoch_id(epoch), key))
             }
             Inner::Operator(ring) => match ring.find(ring.sealing) {
-                Some(key) => (ring.sealing, KeyRef::Borrowed(key)),
-                // Unreachable by construction (the sealing key cannot be retired); deriving a
-                // throwaway key keeps this path panic-free and makes every such cookie fail.
-                None => (ring.sealing, KeyRef::Derived(MacKey::new(&[0xff; KEY_LEN]))),
+                Some(key) => f(ring.sealing, key),
+                // Unreachable by construction (the sealing key cannot be retired). Sealing with
+                // a throwaway key keeps this path panic-free; no ring verifies such a cookie,
+                // since none holds a key under this id.
+                None => f(ring.sealing, &MacKey::new(&[0xff; KEY_LEN])),
             },
         }
     }
 
-    /// The key that verifies a cookie carrying `key_id`, if the ring accepts that id at `now_ms`.
-    pub(crate) fn verifying_key(
+    /// Runs `f` with the key that verifies a cookie carrying `key_id`, if the ring accepts that
+    /// id at `now_ms`; `None` (and `f` not run) otherwise.
+    pub(crate) fn with_verifying_key<R>(
         &self,
         now_ms: u64,
         future_tolerance_ms: u64,
         key_id: u8,
-    ) -> Option<KeyRef<'_>> {
+        f: impl FnOnce(&MacKey) -> R,
+    ) -> Option<R> {
         match &self.inner {
             Inner::Master(ring) => {
                 let current = ring.epoch(now_ms);
-                let next_reached = ring.epoch(now_ms.saturating_add(future_tolerance_ms)) > current;
-                let candidates = [
-                    current.checked_sub(1),
-                    Some(current),
-                    if next_reached {
-                        current.checked_add(1)
+                let epoch = if epoch_id(current) == key_id {
+                    current
+                } else if current.checked_sub(1).map(epoch_id) == Some(key_id) {
+                    current.checked_sub(1)?
+                } else {
+                    // The next epoch only while now + tolerance reaches into it.
+                    let next = current.checked_add(1)?;
+                    let reached = ring.epoch(now_ms.saturating_add(future_tolerance_ms)) >= next;
+                    if reached && epoch_id(next) == key_id {
+                        next
                     } else {
-                        None
-                    },
-                ];
-                // Three consecutive epochs have three different low bytes.
-                let epoch = candidates
-                    .into_iter()
-                    .flatten()
-                    .find(|&e| epoch_id(e) == key_id)?;
-                Some(ring.key(epoch))
+                        return None;
+                    }
+                };
+                // Three consecutive epochs have three different low bytes: no ambiguity.
+                Some(ring.with_key(epoch, f))
             }
-            Inner::Operator(ring) => ring.find(key_id).map(KeyRef::Borrowed),
+            Inner::Operator(ring) => ring.find(key_id).map(f),
         }
     }
 
@@ -345,10 +334,11 @@ impl MasterRing {
         MacKey::new(&okm)
     }
 
-    fn key(&self, epoch: u64) -> KeyRef<'_> {
+    /// Runs `f` with the epoch's key: the cached one, or one derived on this stack frame.
+    fn with_key<R>(&self, epoch: u64, f: impl FnOnce(&MacKey) -> R) -> R {
         match self.cache.iter().flatten().find(|c| c.epoch == epoch) {
-            Some(cached) => KeyRef::Borrowed(&cached.key),
-            None => KeyRef::Derived(self.derive(epoch)),
+            Some(cached) => f(&cached.key),
+            None => f(&self.derive(epoch)),
         }
     }
 

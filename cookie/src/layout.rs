@@ -35,9 +35,9 @@
 //!
 //! MAC input, for both kinds: the cookie up to the tag, then one byte for the address binding
 //! (0 = IP and port, 1 = IP only), then the bound address (16 bytes, IPv4 as IPv4-mapped IPv6,
-//! then the port or zero). DTLS 1.2 then adds `client_version` (2), `random` (32), and
-//! `session_id`, `cipher_suites`, `compression_methods`, each preceded by its length as 4 bytes
-//! so no two field splits give the same input.
+//! then the port or zero). DTLS 1.2 then adds `client_version` (2), `random` (32), the lengths
+//! of `session_id`, `cipher_suites` and `compression_methods` (4 bytes each, so no two ways of
+//! splitting the bytes give the same input), then those three fields.
 
 use crate::CookieError;
 

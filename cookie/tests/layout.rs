@@ -61,10 +61,10 @@ fn dtls12_cookie_matches_its_documented_layout() {
             &[0xfe, 0xfd],
             &RANDOM,
             &len32(SESSION_ID.len()),
-            &SESSION_ID,
             &len32(SUITES.len()),
-            &SUITES,
             &len32(COMPRESSION.len()),
+            &SESSION_ID,
+            &SUITES,
             &COMPRESSION,
         ],
     );
