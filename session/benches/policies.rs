@@ -2,6 +2,9 @@
 //! a small own harness (std::time::Instant) and no timing assertions.
 //!
 //! Run: `cargo bench -p hellogate-session --bench policies`
+//!
+//! Under `cargo test --all-targets` (no `--bench` argument) it only runs
+//! each case a few times, as a smoke test, and prints nothing.
 
 use std::cell::RefCell;
 use std::hint::black_box;
@@ -42,11 +45,22 @@ impl RandomSource for SplitMix {
 
 const ROUNDS: usize = 21;
 
-/// Median nanoseconds per iteration of `f` over ROUNDS rounds of `iters`.
+/// `cargo bench` passes `--bench`; `cargo test` does not.
+fn measuring() -> bool {
+    std::env::args().any(|a| a == "--bench")
+}
+
+/// Median nanoseconds per iteration of `f` over ROUNDS rounds of `iters`
+/// (one round of at most 10 when only smoke-testing).
 fn median_ns(iters: u64, mut f: impl FnMut(u64)) -> f64 {
-    let mut samples = Vec::with_capacity(ROUNDS);
+    let (rounds, iters) = if measuring() {
+        (ROUNDS, iters)
+    } else {
+        (1, iters.min(10))
+    };
+    let mut samples = Vec::with_capacity(rounds);
     let mut i = 0u64;
-    for _ in 0..ROUNDS {
+    for _ in 0..rounds {
         let start = Instant::now();
         for _ in 0..iters {
             f(i);
@@ -55,7 +69,7 @@ fn median_ns(iters: u64, mut f: impl FnMut(u64)) -> f64 {
         samples.push(start.elapsed().as_nanos() as f64 / iters as f64);
     }
     samples.sort_by(f64::total_cmp);
-    samples[ROUNDS / 2]
+    samples[rounds / 2]
 }
 
 fn key32(i: u64) -> [u8; 32] {
@@ -66,7 +80,12 @@ fn key32(i: u64) -> [u8; 32] {
 }
 
 fn report(name: &str, ns: f64) {
-    println!("{name:<48} {ns:>10.1} ns/op");
+    if !measuring() {
+        return;
+    }
+    if measuring() {
+        println!("{name:<48} {ns:>10.1} ns/op");
+    }
 }
 
 fn main() {
@@ -86,11 +105,13 @@ fn main() {
     });
     report("keyed hash: SipHash-1-3 (128-bit out)", sip_ns);
     report("keyed hash: HMAC-SHA256", hmac_ns);
-    println!(
-        "{:<48} {:>10.1}x",
-        "ratio HMAC-SHA256 / SipHash-1-3",
-        hmac_ns / sip_ns
-    );
+    if measuring() {
+        println!(
+            "{:<48} {:>10.1}x",
+            "ratio HMAC-SHA256 / SipHash-1-3",
+            hmac_ns / sip_ns
+        );
+    }
 
     // Strike register at its design load.
     let mut reg = StrikeRegister::new(
@@ -112,11 +133,13 @@ fn main() {
         black_box(reg.check_and_record(&key32(i % 50_000), later));
     });
     report("StrikeRegister::check_and_record (replay)", ns);
-    println!(
-        "{:<48} {:>10} bytes",
-        "StrikeRegister memory (1e6 keys/window, 2^-20)",
-        reg.memory_bytes()
-    );
+    if measuring() {
+        println!(
+            "{:<48} {:>10} bytes",
+            "StrikeRegister memory (1e6 keys/window, 2^-20)",
+            reg.memory_bytes()
+        );
+    }
 
     // Session IDs against the in-memory store.
     let policy = SessionIdPolicy::new(SessionIdConfig {
@@ -171,9 +194,11 @@ fn main() {
         black_box(guard.on_client_hello(now + Duration::from_millis(i), secure));
     });
     report("RenegotiationGuard::on_client_hello (Limit)", ns);
-    println!(
-        "{:<48} {:>10} bytes",
-        "RenegotiationGuard size",
-        std::mem::size_of::<RenegotiationGuard>()
-    );
+    if measuring() {
+        println!(
+            "{:<48} {:>10} bytes",
+            "RenegotiationGuard size",
+            std::mem::size_of::<RenegotiationGuard>()
+        );
+    }
 }

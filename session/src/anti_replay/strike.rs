@@ -200,11 +200,10 @@ impl StrikeRegister {
         }
     }
 
-    /// The bit positions of `key`: double hashing (h1 + i * h2), each
-    /// reduced to 0..bits by a multiply-shift, which needs no division and
-    /// no power-of-two size.
-    fn positions(&self, key: &[u8]) -> impl Iterator<Item = (usize, u64)> + use<> {
-        let (h1, h2) = self.hasher.hash(key);
+    /// The bit positions of a key with keyed hash halves `(h1, h2)`:
+    /// double hashing (h1 + i * h2), each reduced to 0..bits by a
+    /// multiply-shift, which needs no division and no power-of-two size.
+    fn positions(&self, (h1, h2): (u64, u64)) -> impl Iterator<Item = (usize, u64)> + use<> {
         let h2 = h2 | 1;
         let bits = self.bits;
         (0..u64::from(self.hashes)).map(move |i| {
@@ -214,30 +213,34 @@ impl StrikeRegister {
         })
     }
 
-    fn holds(generation: &Generation, positions: impl Iterator<Item = (usize, u64)>) -> bool {
-        positions
-            .into_iter()
-            .all(|(word, mask)| generation.words.get(word).is_some_and(|w| w & mask == mask))
+    fn holds(generation: &Generation, mut positions: impl Iterator<Item = (usize, u64)>) -> bool {
+        positions.all(|(word, mask)| generation.words.get(word).is_some_and(|w| w & mask == mask))
+    }
+
+    fn seen_hashed(&mut self, hash: (u64, u64), now: Duration) -> bool {
+        self.rotate(now);
+        Self::holds(&self.current, self.positions(hash))
+            || Self::holds(&self.previous, self.positions(hash))
     }
 
     /// Whether `key` was (probably) recorded within the last window,
     /// without recording it.
     pub fn seen(&mut self, key: &[u8], now: Duration) -> bool {
-        self.rotate(now);
-        Self::holds(&self.current, self.positions(key))
-            || Self::holds(&self.previous, self.positions(key))
+        let hash = self.hasher.hash(key);
+        self.seen_hashed(hash, now)
     }
 
     /// Records `key` (a validated PSK binder, or ClientHello.random) and
     /// says whether its 0-RTT may be accepted: not during startup, not if
     /// (probably) seen within the window.
     pub fn check_and_record(&mut self, key: &[u8], now: Duration) -> EarlyDataVerdict {
-        if self.seen(key, now) {
+        let hash = self.hasher.hash(key);
+        if self.seen_hashed(hash, now) {
             return EarlyDataVerdict::Reject(EarlyDataRejection::Replay);
         }
         // Record even during startup: a replay just after startup ends must
         // still be caught.
-        for (word, mask) in self.positions(key) {
+        for (word, mask) in self.positions(hash) {
             if let Some(w) = self.current.words.get_mut(word) {
                 *w |= mask;
             }
