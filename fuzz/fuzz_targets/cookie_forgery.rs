@@ -1,0 +1,170 @@
+//! Starting from a valid cookie, any change to its bytes (bit flips, truncation, extension),
+//! to the peer, or to the DTLS 1.2 fields it binds makes it fail.
+#![no_main]
+
+use arbitrary::Arbitrary;
+use core::net::{IpAddr, Ipv4Addr, SocketAddr};
+use core::time::Duration;
+use hellogate_cookie::{
+    CookieConfig, CookieJar, DTLS12_COOKIE_LEN, Dtls12Fields, HRR_COOKIE_MAX_LEN, HrrParams,
+    HrrProtocol, KeyRing,
+};
+use libfuzzer_sys::fuzz_target;
+
+#[derive(Debug, Arbitrary)]
+enum Kind {
+    Dtls12 {
+        version: u16,
+        random: [u8; 32],
+        session_id: Vec<u8>,
+        cipher_suites: Vec<u8>,
+        compression: Vec<u8>,
+        /// Flip one byte of `random` at open time (when the xor is non-zero).
+        random_flip: (u8, u8),
+    },
+    Hrr {
+        dtls: bool,
+        suite: u16,
+        group: u16,
+        key_share: bool,
+        sha384: bool,
+        hash: [u8; 48],
+        /// Open for the other protocol.
+        swap_protocol: bool,
+    },
+}
+
+#[derive(Debug, Arbitrary)]
+struct Input {
+    /// Seal time, ms since the UNIX epoch (bounded below so the epoch arithmetic is realistic
+    /// and above by u48 so time never saturates).
+    sealed_ms: u32,
+    sealed_hi: u16,
+    /// Age at opening, at most the 30 s lifetime.
+    age_ms: u16,
+    ip: [u8; 4],
+    port: u16,
+    /// Port change at open time.
+    port_delta: u16,
+    refresh: bool,
+    kind: Kind,
+    flips: Vec<(u8, u8)>,
+    truncate_to: Option<u8>,
+    extend: Vec<u8>,
+}
+
+fuzz_target!(|input: Input| {
+    let sealed =
+        Duration::from_millis((u64::from(input.sealed_hi) << 32) | u64::from(input.sealed_ms));
+    let opened = sealed + Duration::from_millis(u64::from(input.age_ms % 30_001));
+    let mut ring = KeyRing::from_master_secret(&[0x42; 32], Duration::from_secs(3600))
+        .expect("valid secret and period");
+    if input.refresh {
+        ring.refresh(opened);
+    }
+    let jar = CookieJar::new(ring, CookieConfig::default()).expect("valid config");
+    let peer = SocketAddr::new(IpAddr::V4(Ipv4Addr::from(input.ip)), input.port);
+    let open_peer = SocketAddr::new(peer.ip(), input.port.wrapping_add(input.port_delta));
+
+    let mut buf = [0u8; HRR_COOKIE_MAX_LEN];
+    // Seals, checks the untouched cookie verifies, and returns a closure that opens a candidate
+    // with the open-time inputs (possibly changed).
+    let (len, open_changed): (usize, Box<dyn Fn(&[u8]) -> bool>) = match &input.kind {
+        Kind::Dtls12 {
+            version,
+            random,
+            session_id,
+            cipher_suites,
+            compression,
+            random_flip,
+        } => {
+            let fields = Dtls12Fields {
+                client_version: *version,
+                random,
+                session_id,
+                cipher_suites,
+                compression_methods: compression,
+            };
+            let n = jar.seal_dtls12(sealed, peer, &fields, &mut buf).expect("seal");
+            assert_eq!(n, DTLS12_COOKIE_LEN);
+            assert!(jar.open_dtls12(opened, peer, &fields, &buf[..n]).is_ok());
+            let mut random2 = *random;
+            random2[usize::from(random_flip.0) % 32] ^= random_flip.1;
+            let changed_inputs = random_flip.1 != 0 || input.port_delta != 0;
+            let session_id = session_id.clone();
+            let cipher_suites = cipher_suites.clone();
+            let compression = compression.clone();
+            let (version, jar_ref) = (*version, &jar);
+            let original = buf[..n].to_vec();
+            (
+                n,
+                Box::new(move |c: &[u8]| {
+                    let f = Dtls12Fields {
+                        client_version: version,
+                        random: &random2,
+                        session_id: &session_id,
+                        cipher_suites: &cipher_suites,
+                        compression_methods: &compression,
+                    };
+                    let ok = jar_ref.open_dtls12(opened, open_peer, &f, c).is_ok();
+                    // Only the untouched cookie with untouched inputs may verify.
+                    !ok || (c == original.as_slice() && !changed_inputs)
+                }),
+            )
+        }
+        Kind::Hrr {
+            dtls,
+            suite,
+            group,
+            key_share,
+            sha384,
+            hash,
+            swap_protocol,
+        } => {
+            let protocol = if *dtls {
+                HrrProtocol::Dtls13
+            } else {
+                HrrProtocol::Tls13
+            };
+            let hash_len = if *sha384 { 48 } else { 32 };
+            let params = HrrParams {
+                cipher_suite: *suite,
+                group: *group,
+                key_share_in_hrr: *key_share,
+                ch1_hash: &hash[..hash_len],
+            };
+            let n = jar
+                .seal_hrr(sealed, peer, protocol, &params, &mut buf)
+                .expect("seal");
+            let back = jar.open_hrr(opened, peer, protocol, &buf[..n]).expect("open");
+            assert_eq!(back.ch1_hash(), params.ch1_hash);
+            assert_eq!((back.cipher_suite, back.group), (*suite, *group));
+            let open_protocol = match (protocol, swap_protocol) {
+                (p, false) => p,
+                (HrrProtocol::Tls13, true) => HrrProtocol::Dtls13,
+                (HrrProtocol::Dtls13, true) => HrrProtocol::Tls13,
+            };
+            let changed_inputs = *swap_protocol || input.port_delta != 0;
+            let original = buf[..n].to_vec();
+            let jar_ref = &jar;
+            (
+                n,
+                Box::new(move |c: &[u8]| {
+                    let ok = jar_ref.open_hrr(opened, open_peer, open_protocol, c).is_ok();
+                    !ok || (c == original.as_slice() && !changed_inputs)
+                }),
+            )
+        }
+    };
+
+    let mut mutated = buf[..len].to_vec();
+    for &(at, xor) in &input.flips {
+        let i = usize::from(at) % len;
+        mutated[i] ^= xor;
+    }
+    if let Some(t) = input.truncate_to {
+        mutated.truncate(usize::from(t));
+    }
+    mutated.extend_from_slice(&input.extend);
+    assert!(open_changed(&mutated), "a changed cookie or input verified");
+});
