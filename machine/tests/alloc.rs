@@ -56,10 +56,11 @@ fn no_heap_allocation_per_datagram_or_per_stream_input() {
 
     // --- TLS 1.3 stream: the gate allocates its buffer once when made, then never, whatever
     // the split of CH1 and whether CH2 arrives at the same or a fresh gate.
-    let mut config = Config::default();
-    config.groups = vec![hellogate_codec::NamedGroup::X25519];
-    config.hrr_key_share = hellogate_machine::HrrKeyShare::CookieOnly;
-    let l = listener(config);
+    let l = listener(Config {
+        groups: vec![hellogate_codec::NamedGroup::X25519],
+        hrr_key_share: hellogate_machine::HrrKeyShare::CookieOnly,
+        ..Config::default()
+    });
     let ch1 = hellogate_testvectors::get("tls13_openssl_ch1")
         .unwrap()
         .bytes;
