@@ -47,12 +47,22 @@ struct Config {
 enum Op {
     Advance(u32),
     Back(u32),
-    Generate { out_len: u8 },
+    Generate {
+        out_len: u8,
+    },
     Reserve(Vec<u8>),
     Route(Vec<u8>),
-    ClientHello { extension: bool, scsv: bool },
+    ClientHello {
+        extension: bool,
+        scsv: bool,
+    },
     Record([u8; 2]),
-    Fresh { issued_back_ms: u32, obfuscated: u32, age_add: u32, tolerance_ms: u32 },
+    Fresh {
+        issued_back_ms: u32,
+        obfuscated: u32,
+        age_add: u32,
+        tolerance_ms: u32,
+    },
     Issue([u8; 2]),
     Redeem([u8; 2]),
 }
@@ -181,7 +191,10 @@ fuzz_target!(|script: Script| {
                         assert!(store.calls.get() >= 1);
                         assert!(store.calls.get() <= attempts);
                         let id = &out[..n];
-                        assert_eq!(&id[..policy.host_id().as_bytes().len()], policy.host_id().as_bytes());
+                        assert_eq!(
+                            &id[..policy.host_id().as_bytes().len()],
+                            policy.host_id().as_bytes()
+                        );
                         assert!(out[n..].iter().all(|&b| b == 0xEE));
                         assert!(cache.borrow_mut().contains(&out[..n], now));
                         if !policy.host_id().as_bytes().is_empty() {
@@ -228,7 +241,10 @@ fuzz_target!(|script: Script| {
                         if closed {
                             assert!(matches!(
                                 v,
-                                RenegotiationVerdict::Close { reason: Refusal::AlreadyClosed, .. }
+                                RenegotiationVerdict::Close {
+                                    reason: Refusal::AlreadyClosed,
+                                    ..
+                                }
                             ));
                         }
                         if !secure || !signal.secure_renegotiation() {
@@ -273,7 +289,12 @@ fuzz_target!(|script: Script| {
                     accepted.insert(*key, now);
                 }
             }
-            Op::Fresh { issued_back_ms, obfuscated, age_add, tolerance_ms } => {
+            Op::Fresh {
+                issued_back_ms,
+                obfuscated,
+                age_add,
+                tolerance_ms,
+            } => {
                 let issued = now.saturating_sub(ms(*issued_back_ms));
                 let tolerance = ms(*tolerance_ms);
                 let got = check_freshness(issued, *obfuscated, *age_add, now, tolerance);
