@@ -1,7 +1,7 @@
 //! [`CookieJar`]: a key ring plus a config, and the steps both cookie kinds share.
 
 use crate::layout::{HEADER_LEN, Header};
-use crate::mac::{self, HmacSha256, MacKey};
+use crate::mac::{self, MacKey};
 use crate::peer::{self, PEER_LEN};
 use crate::time::{self, Fresh, Stale};
 use crate::{AddressBinding, ConfigError, CookieConfig, CookieError, KeyRing, SealError};
@@ -81,8 +81,10 @@ impl CookieJar {
             body.get_mut(..HEADER_LEN)
                 .ok_or(SealError::BufferTooSmall { needed: HEADER_LEN })?
                 .copy_from_slice(&header.bytes());
-            let m = self.mac_input(key, body, &bound, tail);
-            mac::finish_into(m, tag);
+            let full = self.mac_of(key, body, &bound, tail);
+            for (t, m) in tag.iter_mut().zip(full.iter()) {
+                *t = *m;
+            }
             Ok(())
         })
     }
@@ -106,7 +108,7 @@ impl CookieJar {
         let verified = self
             .ring
             .with_verifying_key(now_ms, tolerance_ms, header.key_id, |key| {
-                mac::verify(self.mac_input(key, body, &bound, tail), tag)
+                mac::tag_matches(&self.mac_of(key, body, &bound, tail), tag)
             })
             .ok_or(CookieError::UnknownKey)?;
         if verified {
@@ -118,16 +120,16 @@ impl CookieJar {
         }
     }
 
-    /// Feeds the whole MAC input: the cookie body up to the tag, the binding byte, the bound
-    /// address, `tail.fixed`, then each of `tail.variable`. The fixed parts are gathered in one
-    /// stack buffer first: one `update` over whole blocks costs less than many small ones.
-    fn mac_input(
+    /// The full MAC of the whole MAC input: the cookie body up to the tag, the binding byte, the
+    /// bound address, `tail.fixed`, then each of `tail.variable`. The fixed parts are gathered in
+    /// one stack buffer first: one `update` over whole blocks costs less than many small ones.
+    fn mac_of(
         &self,
         key: &MacKey,
         body: &[u8],
         bound: &[u8; PEER_LEN],
         tail: &MacTail<'_>,
-    ) -> HmacSha256 {
+    ) -> [u8; mac::MAC_LEN] {
         let mode = [match self.config.binding() {
             AddressBinding::IpAndPort => 0,
             AddressBinding::IpOnly => 1,
@@ -155,7 +157,7 @@ impl CookieJar {
         for part in tail.variable {
             m.update(part);
         }
-        m
+        mac::finish(m)
     }
 
     /// The freshness verdict for a cookie whose MAC verified.

@@ -2,7 +2,8 @@
 //! time over the whole tag.
 
 use core::fmt;
-use hmac::{Hmac, KeyInit, Mac};
+use hmac::digest::{FixedOutput, Output};
+use hmac::{Hmac, KeyInit};
 use sha2::Sha256;
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::Zeroizing;
@@ -14,7 +15,7 @@ pub(crate) type HmacSha256 = Hmac<Sha256>;
 const BLOCK_LEN: usize = 64;
 
 /// HMAC-SHA256 output length.
-const MAC_LEN: usize = 32;
+pub(crate) const MAC_LEN: usize = 32;
 
 /// Length of every key this crate derives or accepts for MACs after derivation.
 pub(crate) const KEY_LEN: usize = 32;
@@ -50,21 +51,21 @@ impl fmt::Debug for MacKey {
     }
 }
 
-/// Finishes `mac` and writes its first `out.len()` bytes (at most 32) to `out`.
-pub(crate) fn finish_into(mac: HmacSha256, out: &mut [u8]) {
-    let full = mac.finalize();
-    let bytes = full.as_bytes();
-    for (o, b) in out.iter_mut().zip(bytes.iter()) {
-        *o = *b;
-    }
+/// Finishes `mac`: the full 32-byte HMAC output, of which a cookie carries the first bytes.
+/// Written straight into the returned array (no intermediate `CtOutput`); the untruncated bytes
+/// are not secret in any useful sense (they are MAC bits of a message the peer knows) and are
+/// not wiped.
+pub(crate) fn finish(mac: HmacSha256) -> [u8; MAC_LEN] {
+    let mut out = Output::<HmacSha256>::default();
+    FixedOutput::finalize_into(mac, &mut out);
+    out.into()
 }
 
-/// Finishes `mac` and compares its first `tag.len()` bytes with `tag` in constant time: every
-/// byte of the tag is compared whatever the position of the first difference. A tag longer than
-/// the MAC (32 bytes) never matches (the callers' layouts never produce one).
-pub(crate) fn verify(mac: HmacSha256, tag: &[u8]) -> bool {
-    let full = mac.finalize();
-    let Some(expected) = full.as_bytes().get(..tag.len()) else {
+/// Compares the first `tag.len()` bytes of `full` with `tag` in constant time: every byte of the
+/// tag is compared whatever the position of the first difference. A tag longer than the MAC
+/// (32 bytes) never matches (the callers' layouts never produce one).
+pub(crate) fn tag_matches(full: &[u8; MAC_LEN], tag: &[u8]) -> bool {
+    let Some(expected) = full.get(..tag.len()) else {
         return false;
     };
     // Both sides zero-padded to 32 bytes and compared as four u64 words with `subtle`: the same
@@ -89,6 +90,7 @@ pub(crate) fn verify(mac: HmacSha256, tag: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hmac::Mac;
 
     /// RFC 4231 test case 2 uses a 4-byte key; RFC 4231 has no 32-byte key case, so check that
     /// our zero-padded construction equals HMAC over the unpadded key computed by the library.
@@ -105,28 +107,28 @@ mod tests {
     }
 
     #[test]
-    fn verify_rejects_any_difference_and_accepts_the_truth() {
+    fn tag_matches_rejects_any_difference_and_accepts_the_truth() {
         let key = MacKey::new(&[9u8; 32]);
-        let mut tag = [0u8; 16];
-        finish_into(key.start(), &mut tag);
-        assert!(verify(key.start(), &tag));
-        for i in 0..16 {
-            let mut bad = tag;
-            bad[i] ^= 0x01;
-            assert!(!verify(key.start(), &bad));
+        let full = finish(key.start());
+        for len in [16, 25, 32] {
+            let tag = &full[..len];
+            assert!(tag_matches(&full, tag));
+            for i in 0..len {
+                for bit in 0..8 {
+                    let mut bad = tag.to_vec();
+                    bad[i] ^= 1 << bit;
+                    assert!(!tag_matches(&full, &bad), "len {len} byte {i} bit {bit}");
+                }
+            }
         }
-        // A 33-byte tag cannot match a 32-byte MAC, nor can a longer one that starts with it.
-        assert!(!verify(key.start(), &[0u8; 33]));
-        let mut full = [0u8; 32];
-        finish_into(key.start(), &mut full);
+        // A tag longer than the MAC never matches, even one that starts with it.
         let mut longer = [0u8; 33];
         longer[..32].copy_from_slice(&full);
-        assert!(verify(key.start(), &full));
-        assert!(!verify(key.start(), &longer));
-        // Every truncation of the true MAC verifies as a truncated tag (the layouts fix the
+        assert!(!tag_matches(&full, &longer));
+        // Every truncation of the true MAC matches as a truncated tag (the layouts fix the
         // length; this is what makes 16- and 25-byte tags work).
-        for len in 1..=32 {
-            assert!(verify(key.start(), &full[..len]));
+        for len in 0..=32 {
+            assert!(tag_matches(&full, &full[..len]));
         }
     }
 
