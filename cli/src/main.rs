@@ -6,10 +6,22 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use hellogate_cli::inspect::command as inspect;
+use hellogate_cli::step;
 
 /// The subcommands, for dispatch and `--help`: name, one-line summary, runner.
 type Runner = fn(&[OsString]) -> i32;
-const COMMANDS: &[(&str, &str, Runner)] = &[("inspect", inspect::SUMMARY, run_inspect)];
+const COMMANDS: &[(&str, &str, Runner)] = &[
+    ("inspect", inspect::SUMMARY, run_inspect),
+    ("step", step::SUMMARY, run_step),
+];
+
+fn run_step(args: &[OsString]) -> i32 {
+    step::run(
+        args,
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
+    )
+}
 
 fn run_inspect(args: &[OsString]) -> i32 {
     inspect::run(
