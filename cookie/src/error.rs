@@ -110,7 +110,8 @@ pub enum KeyError {
     DuplicateKeyId(u8),
     /// No installed key has this id.
     NoSuchKey(u8),
-    /// The ring already holds [`MAX_OPERATOR_KEYS`](crate::MAX_OPERATOR_KEYS) keys; retire one first.
+    /// The ring already holds [`MAX_OPERATOR_KEYS`](crate::MAX_OPERATOR_KEYS) keys; retire one
+    /// first.
     RingFull,
     /// The key seals new cookies; make another key the sealing key before retiring it.
     RetiringSealingKey(u8),

@@ -49,14 +49,16 @@ const OPERATOR_INFO: &[u8] = b"hellogate-cookie v1 operator mac key";
 ///
 /// # Caching epoch keys
 ///
-/// Deriving an epoch key costs one HKDF-Expand (two SHA-256 compressions, the PRK's HMAC state is
-/// kept) plus the new key's HMAC schedule (two more); a cookie MAC costs three to five. Doing that
-/// on every datagram would nearly double the cost, so the ring caches the keys of the previous,
-/// current and next epoch. Sealing and opening take `&self` (the machine holds the ring immutably and calls it per datagram), so the cache is
-/// filled by [`KeyRing::refresh`] (`&mut self`), which the caller runs from its timer, e.g. once
-/// a second; it does nothing when the cached epochs already cover `now`. When they do not (refresh
-/// was not run yet, or not recently), sealing and opening derive the key on the fly, on the stack:
-/// always correct, only slower. No interior mutability, no locks, no allocation.
+/// Deriving an epoch key costs one HKDF-Expand (two SHA-256 compressions; the PRK's HMAC state
+/// is kept) plus the new key's HMAC schedule (two more), while a cookie MAC costs three to five.
+/// Measured (benches/cookie.rs): sealing a DTLS 1.2 cookie takes about 2.3x as long when its key
+/// is derived per call. So the ring caches the keys of the previous, current and next epoch.
+/// Sealing and opening take `&self` (the machine holds the ring immutably and calls it per
+/// datagram), so the cache is filled by [`KeyRing::refresh`] (`&mut self`), which the caller runs
+/// from its timer, e.g. once a second; it does nothing when the cached epochs already cover
+/// `now`. When they do not (refresh was not run yet, or not recently), sealing and opening derive
+/// the key on the fly, on the stack: always correct, only slower. No interior mutability, no
+/// locks, no allocation.
 ///
 /// Secrets are never stored as given: the ring keeps HMAC key schedules, which are wiped when
 /// the ring is dropped, and `Debug` prints only non-secret facts (mode, period, key ids).
