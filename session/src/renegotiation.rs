@@ -9,9 +9,9 @@
 //! renegotiation) is refused under every policy: it is the prefix-injection
 //! attack RFC 5746 exists to stop.
 //!
-//! The guard is 48 bytes or so whatever the limit: a sliding window
-//! approximated by five fixed sub-window counters (see
-//! [`RenegotiationPolicy::Limit`]).
+//! The guard is a few dozen bytes whatever the limit (see the `policies`
+//! bench): a sliding window approximated by five fixed sub-window counters
+//! (see [`RenegotiationPolicy::Limit`]).
 
 use core::time::Duration;
 
@@ -153,8 +153,9 @@ enum Phase {
 pub struct RenegotiationGuard {
     policy: RenegotiationPolicy,
     phase: Phase,
-    /// Length of one sub-window in nanoseconds (at least 1).
-    sub_window_nanos: u128,
+    /// Length of one sub-window in nanoseconds (at least 1; a window over
+    /// 2^66 ns, about 2 300 years, saturates).
+    sub_window_nanos: u64,
     /// Index of the newest sub-window counted (time / sub-window).
     current: u64,
     /// Renegotiations allowed per sub-window, a ring indexed by
@@ -173,7 +174,8 @@ impl RenegotiationGuard {
             if window.is_zero() {
                 return Err(RenegotiationConfigError::ZeroWindow);
             }
-            sub_window_nanos = window.as_nanos().div_ceil(u128::from(SUB_WINDOWS));
+            sub_window_nanos = u64::try_from(window.as_nanos().div_ceil(u128::from(SUB_WINDOWS)))
+                .unwrap_or(u64::MAX);
         }
         Ok(Self {
             policy,
@@ -254,7 +256,8 @@ impl RenegotiationGuard {
     /// and returns the counter to charge. A clock that went back charges the
     /// newest sub-window, so nothing is forgotten early.
     fn advance(&mut self, now: Duration) -> usize {
-        let index = u64::try_from(now.as_nanos() / self.sub_window_nanos).unwrap_or(u64::MAX);
+        let sub_window = u128::from(self.sub_window_nanos.max(1));
+        let index = u64::try_from(now.as_nanos() / sub_window).unwrap_or(u64::MAX);
         if index > self.current {
             let steps = index - self.current;
             if steps >= COUNTERS as u64 {
