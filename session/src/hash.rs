@@ -42,3 +42,30 @@ impl fmt::Debug for KeyedHash {
         f.write_str("KeyedHash { key: <redacted> }")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+
+    struct Fixed;
+    impl RandomSource for Fixed {
+        fn fill(&mut self, out: &mut [u8]) {
+            out.fill(0xab);
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_the_key_and_the_key_matters() {
+        let h = KeyedHash::new(&mut Fixed);
+        let shown = format!("{h:?}");
+        assert!(!shown.contains("ab") && !shown.contains("171"), "{shown}");
+        // Another key, another hash: the key is really used.
+        let other = KeyedHash::new(&mut crate::test_rng::CountingRng::new(1));
+        assert_ne!(h.hash(b"session"), other.hash(b"session"));
+        assert_eq!(
+            h.hash(b"session"),
+            KeyedHash::new(&mut Fixed).hash(b"session")
+        );
+    }
+}

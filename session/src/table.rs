@@ -305,7 +305,11 @@ impl BoundedTable {
             self.remove(pos, slot);
         }
         if self.free == NIL {
-            // Full: evict the oldest.
+            // Full: evict the oldest. (A full table has a head; the check
+            // only keeps a broken invariant from becoming a panic.)
+            if self.head == NIL {
+                return Err(InsertError::Present);
+            }
             let oldest = self.head as usize;
             match self.position_of_slot(oldest) {
                 Some(pos) => self.remove(pos, oldest),

@@ -74,11 +74,20 @@ pub fn filter_bits(expected_per_window: u32, fp_log2: u8) -> u64 {
 }
 
 /// One generation: a fixed bit array.
-#[derive(Debug)]
 struct Generation {
     words: Vec<u64>,
     /// Keys inserted since the last clear.
     inserted: u64,
+}
+
+impl core::fmt::Debug for Generation {
+    // The bits themselves are megabytes of noise; say how full it is.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Generation")
+            .field("words", &self.words.len())
+            .field("inserted", &self.inserted)
+            .finish()
+    }
 }
 
 impl Generation {
