@@ -65,3 +65,54 @@ fn edge_cases_summary() {
     }
     insta::assert_snapshot!("edge_cases", out);
 }
+
+fn field_of(n: &hellogate_cli::inspect::Node, k: &str) -> String {
+    n.get(k).map_or(String::new(), |c| c.to_json().to_string())
+}
+
+/// OpenSSL's DTLSv1_listen cases, many of them ClientHello fragments: one line each with
+/// what the first handshake fragment shows (the whole ClientHello, the prefix fields a
+/// first fragment holds, or nothing for a later fragment), or the error line.
+#[test]
+fn dtls_listen_cases_summary() {
+    let cookie: Vec<u8> = (0u8..20).collect();
+    let mut out = String::new();
+    for case in hellogate_testvectors::dtls_listen_cases(&cookie) {
+        let line = match inspect(&case.datagram) {
+            Ok(i) => {
+                let rt = i.roundtrip(&case.datagram);
+                let m = i.tree.at("handshake_messages/0");
+                let shows = match m {
+                    None => "no handshake message".to_string(),
+                    Some(m) => {
+                        let field = |k: &str| field_of(m, k);
+                        let body = ["client_hello", "client_hello_prefix"]
+                            .into_iter()
+                            .find_map(|k| m.get(k).map(|n| (k, n)));
+                        let body = match body {
+                            Some((k, n)) if n.children.is_empty() => {
+                                format!("{k}: {}", n.to_json())
+                            }
+                            Some((k, n)) => format!(
+                                "{k} with cookie length {}, suites {}",
+                                field_of(n, "legacy_cookie_length"),
+                                n.get("cipher_suites").map_or(0, |c| c.children.len())
+                            ),
+                            None => "no body".into(),
+                        };
+                        format!(
+                            "fragment_offset {} fragment_length {} length {}: {body}",
+                            field("fragment_offset"),
+                            field("fragment_length"),
+                            field("length")
+                        )
+                    }
+                };
+                format!("{shows}; roundtrip {rt:?}")
+            }
+            Err(e) => format!("error: {e}"),
+        };
+        out.push_str(&format!("{} {}: {line}\n", case.number, case.name));
+    }
+    insta::assert_snapshot!("dtls_listen_cases", out);
+}

@@ -211,6 +211,19 @@ mod tests {
     }
 
     #[test]
+    fn roundtrip_reports_render_the_offset() {
+        assert_eq!(roundtrip_text(RoundTrip::Ok), "roundtrip: ok");
+        assert_eq!(
+            roundtrip_text(RoundTrip::Mismatch { offset: 7 }),
+            "roundtrip: mismatch at offset 7"
+        );
+        assert_eq!(
+            roundtrip_json(RoundTrip::Mismatch { offset: 7 }).to_string(),
+            r#"{"ok":false,"first_difference":7}"#
+        );
+    }
+
+    #[test]
     fn double_dash_ends_options() {
         let a = parse_args(&os(&["--", "--json"])).unwrap();
         assert!(!a.json);

@@ -255,6 +255,47 @@ mod tests {
     }
 
     #[test]
+    fn roundtrip_compares_with_the_given_bytes() {
+        // A lone ChangeCipherSpec record re-encodes to itself; against other bytes the
+        // first difference is reported.
+        let ccs = [20, 3, 3, 0, 1, 1];
+        let i = inspect(&ccs).unwrap();
+        assert_eq!(i.reencoded, ccs);
+        assert_eq!(i.roundtrip(&ccs), RoundTrip::Ok);
+        assert_eq!(
+            i.roundtrip(&[20, 3, 1, 0, 1, 1]),
+            RoundTrip::Mismatch { offset: 2 }
+        );
+        assert_eq!(
+            i.roundtrip(&[20, 3, 3, 0, 1, 1, 0]),
+            RoundTrip::Mismatch { offset: 6 }
+        );
+    }
+
+    #[test]
+    fn a_bad_change_cipher_spec_is_an_error_at_its_byte() {
+        let e = inspect(&[20, 3, 3, 0, 1, 2]).unwrap_err();
+        assert_eq!(e.offset, 5);
+        assert_eq!(e.field, "ChangeCipherSpec.type");
+        assert_eq!(
+            e.to_string(),
+            "offset 5: ChangeCipherSpec.type: illegal value (illegal_parameter)"
+        );
+    }
+
+    #[test]
+    fn a_record_after_an_unfinished_message_is_refused() {
+        // A handshake record holding only the first 2 bytes of a message header, then a CCS.
+        let input = [22, 3, 1, 0, 2, 1, 0, 20, 3, 3, 0, 1, 1];
+        let e = inspect(&input).unwrap_err();
+        assert_eq!((e.offset, e.field), (7, "TLSPlaintext.type"));
+        // Without the CCS the input just ends inside the message header: the error points
+        // at the start of the cut field, the uint24 length at input offset 6.
+        let e = inspect(&input[..7]).unwrap_err();
+        assert_eq!((e.offset, e.field), (6, "Handshake.length"));
+    }
+
+    #[test]
     fn detection_reads_the_version_byte() {
         assert_eq!(detect(&[22, 3, 1]), Ok(Protocol::Tls));
         assert_eq!(detect(&[22, 0xfe, 0xfd]), Ok(Protocol::Dtls));
