@@ -193,3 +193,24 @@ fn missing_file_is_a_failure_not_a_usage_error() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).starts_with("error: cannot read: "));
 }
+
+#[test]
+fn readme_sample_output_is_what_the_binary_prints() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let sample = readme
+        .split("```text\n")
+        .nth(1)
+        .and_then(|s| s.split("```").next())
+        .expect("a text block in the README");
+    let o = hellogate(
+        &[
+            "inspect",
+            &capture_file("dtls12_openssl_hvr"),
+            "--roundtrip",
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), sample);
+}
