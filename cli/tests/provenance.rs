@@ -270,3 +270,61 @@ fn a_split_client_hello_reads_like_the_unsplit_one() {
         assert_eq!(num(&y["offset"]), num(&x["offset"]) + shift);
     }
 }
+
+/// `(scenario, client records, server records)` from the `TLS records (type,len)` lines:
+/// each record as (content type, whole record size) as it went over TCP.
+fn tls_record_lines() -> Vec<(String, Vec<(u64, u64)>, Vec<(u64, u64)>)> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testvectors/PROVENANCE.md");
+    let text = std::fs::read_to_string(path).expect("PROVENANCE.md");
+    let pairs = |s: &str| -> Vec<(u64, u64)> {
+        s.split('[')
+            .filter_map(|p| {
+                let p = p.split(']').next()?;
+                let (a, b) = p.split_once(',')?;
+                Some((int(a.trim()), int(b.trim())))
+            })
+            .collect()
+    };
+    let mut scenario = String::new();
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let t = line.trim();
+        if let Some(name) = t.strip_prefix("SCENARIO ") {
+            scenario = name.trim().to_string();
+        } else if let Some(rest) = t.strip_prefix("TLS records (type,len): client ") {
+            let (client, server) = rest.split_once("server(first 6)").expect("server part");
+            out.push((scenario.clone(), pairs(client), pairs(server)));
+        }
+    }
+    out
+}
+
+#[test]
+fn tls_flights_hold_the_records_provenance_lists() {
+    let lines = tls_record_lines();
+    assert!(lines.len() >= 7, "only {} TLS record lines", lines.len());
+    let mut files = 0;
+    for (scenario, client, server) in &lines {
+        for c in hellogate_testvectors::scenario(scenario) {
+            let doc = inspect(c.bytes).unwrap().tree.to_json();
+            let got: Vec<(u64, u64)> = doc["records"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| (code(&r["content_type"]), num(&r["length"]) + 5))
+                .collect();
+            let seen = if c.kind.is_from_client() {
+                client
+            } else {
+                server
+            };
+            assert!(
+                seen.windows(got.len()).any(|w| w == got.as_slice()),
+                "{}: records {got:?} are not a run of {seen:?}",
+                c.name
+            );
+            files += 1;
+        }
+    }
+    assert!(files >= 20, "only {files} files checked");
+}
