@@ -271,12 +271,15 @@ fn a_split_client_hello_reads_like_the_unsplit_one() {
     }
 }
 
+/// Records as `(content type, whole record size)`.
+type Records = Vec<(u64, u64)>;
+
 /// `(scenario, client records, server records)` from the `TLS records (type,len)` lines:
 /// each record as (content type, whole record size) as it went over TCP.
-fn tls_record_lines() -> Vec<(String, Vec<(u64, u64)>, Vec<(u64, u64)>)> {
+fn tls_record_lines() -> Vec<(String, Records, Records)> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../testvectors/PROVENANCE.md");
     let text = std::fs::read_to_string(path).expect("PROVENANCE.md");
-    let pairs = |s: &str| -> Vec<(u64, u64)> {
+    let pairs = |s: &str| -> Records {
         s.split('[')
             .filter_map(|p| {
                 let p = p.split(']').next()?;
