@@ -309,7 +309,9 @@ pub(crate) fn parse_client_ext<'a>(
                 ClientExtension::PreSharedKey(PreSharedKey {
                     identities: ids.bytes,
                     binders: binders.bytes,
-                    binders_offset,
+                    // The reader counts from the extension data; the caller wants the
+                    // offset from the start of its input.
+                    binders_offset: base + binders_offset,
                 })
             }
             ExtensionType::SUPPORTED_VERSIONS => {

@@ -1,4 +1,4 @@
-//! Codec bugs found while building `inspect`, shown as tests that fail until the codec is
+//! Regression: pre_shared_key binders_offset counts from the start of the ClientHello body.
 //! fixed (the codec crate belongs to another engineer; these tests say what is expected).
 
 use hellogate_cli::inspect::inspect;
