@@ -1,5 +1,4 @@
 //! Regression: pre_shared_key binders_offset counts from the start of the ClientHello body.
-//! fixed (the codec crate belongs to another engineer; these tests say what is expected).
 
 use hellogate_cli::inspect::inspect;
 use hellogate_codec::{ClientHello, Flavor};
