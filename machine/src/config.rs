@@ -63,6 +63,12 @@ pub struct Config {
     pub dtls13: bool,
     /// Cookie lifetime, skew tolerance and address binding.
     pub cookie: CookieConfig,
+    /// Bytes of the reassembly arena made by [`crate::Listener::reassembly`], shared by all
+    /// peers: fragmented ClientHellos that cannot be decided from their first fragment wait
+    /// here, oldest evicted first. Default 8 KiB: a few post-quantum ClientHellos at once.
+    pub reassembly_budget: usize,
+    /// Most messages the arena holds at once.
+    pub reassembly_messages: usize,
     /// Most bytes a stream gate buffers before a complete ClientHello (one per connection,
     /// allocated when the gate is made).
     pub max_stream_buffer: usize,
@@ -88,6 +94,8 @@ impl Default for Config {
             dtls13: true,
             cookie: CookieConfig::default(),
             max_stream_buffer: DEFAULT_MAX_STREAM_BUFFER,
+            reassembly_budget: 8 * 1024,
+            reassembly_messages: 8,
         }
     }
 }

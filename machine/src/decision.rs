@@ -180,6 +180,10 @@ pub enum Reason {
     NotFirstFragment,
     /// A first fragment without everything the decision needs.
     IncompleteFragment,
+    /// A fragment kept in the reassembly arena; the message is not whole yet.
+    FragmentBuffered,
+    /// The message is larger than the reassembly budget or arrived in too many pieces.
+    ReassemblyBudget,
     /// The reply would be larger than the input that caused it.
     Amplification {
         /// The reply's size.
@@ -231,6 +235,8 @@ impl fmt::Display for Reason {
             Self::MessageSeqTooHigh => f.write_str("message_seq above 2"),
             Self::NotFirstFragment => f.write_str("fragment does not start the message"),
             Self::IncompleteFragment => f.write_str("first fragment too short to decide"),
+            Self::FragmentBuffered => f.write_str("fragment kept for reassembly"),
+            Self::ReassemblyBudget => f.write_str("message exceeds the reassembly budget"),
             Self::Amplification { reply, input } => {
                 write!(f, "reply of {reply} bytes larger than input of {input}")
             }
@@ -268,6 +274,8 @@ impl Reason {
             Self::MessageSeqTooHigh => "message_seq_too_high",
             Self::NotFirstFragment => "not_first_fragment",
             Self::IncompleteFragment => "incomplete_fragment",
+            Self::FragmentBuffered => "fragment_buffered",
+            Self::ReassemblyBudget => "reassembly_budget",
             Self::Amplification { .. } => "amplification",
             Self::BufferTooSmall { .. } => "buffer_too_small",
             Self::Cookie(_) => "bad_cookie",

@@ -8,6 +8,7 @@ mod config;
 mod decision;
 mod hrr13;
 mod listener;
+mod reassembly;
 mod stream;
 pub mod trace;
 
@@ -16,6 +17,7 @@ pub use config::{
 };
 pub use decision::{Accepted, AcceptedHello, Continuation, Decision, Reason, ReplyKind};
 pub use listener::Listener;
+pub use reassembly::Reassembly;
 pub use stream::StreamGate;
 pub use trace::{Check, NoTrace, Trace, Tracer};
 

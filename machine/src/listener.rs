@@ -13,6 +13,7 @@ use hellogate_cookie::{CookieError, CookieJar, DTLS12_COOKIE_LEN, Dtls12Fields, 
 use crate::config::{Admission, Config, ConfigError};
 use crate::decision::{Accepted, AcceptedHello, Continuation, Decision, Reason, ReplyKind};
 use crate::hrr13::{self, DTLS13};
+use crate::reassembly::{Inserted, Reassembly};
 use crate::stream::StreamGate;
 use crate::trace::{NoTrace, Tracer};
 
@@ -69,6 +70,15 @@ impl Listener {
         }
     }
 
+    /// A reassembly arena sized by the configuration, for
+    /// [`handle_datagram_reassembling`](Self::handle_datagram_reassembling); allocated once.
+    pub fn reassembly(&self) -> Reassembly {
+        Reassembly::new(
+            self.config.reassembly_budget,
+            self.config.reassembly_messages,
+        )
+    }
+
     /// A stream gate for one new TCP connection (allocates its bounded buffer once).
     pub fn stream(&self) -> StreamGate {
         StreamGate::new(self.config.max_stream_buffer)
@@ -95,15 +105,45 @@ impl Listener {
         out: &mut [u8],
         t: &mut impl Tracer,
     ) -> Decision<'a> {
-        let d = self.datagram(now, peer, datagram, out, t);
-        // The amplification promise, checked on the way out whatever path produced the reply.
+        self.guarded(now, peer, datagram, None, out, t)
+    }
+
+    /// [`handle_datagram`](Self::handle_datagram) with a reassembly arena: fragments of a
+    /// ClientHello that cannot be decided from its first fragment (DTLS 1.3, whose version
+    /// and cookie live in the extensions) are kept in `reassembly` until the message is
+    /// whole. An accepted reassembled ClientHello borrows the arena until the next call.
+    pub fn handle_datagram_reassembling<'a>(
+        &self,
+        reassembly: &'a mut Reassembly,
+        now: Duration,
+        peer: SocketAddr,
+        datagram: &'a [u8],
+        out: &mut [u8],
+        t: &mut impl Tracer,
+    ) -> Decision<'a> {
+        self.guarded(now, peer, datagram, Some(reassembly), out, t)
+    }
+
+    fn guarded<'a>(
+        &self,
+        now: Duration,
+        peer: SocketAddr,
+        datagram: &'a [u8],
+        reassembly: Option<&'a mut Reassembly>,
+        out: &mut [u8],
+        t: &mut impl Tracer,
+    ) -> Decision<'a> {
+        let (d, input) = self.datagram(now, peer, datagram, reassembly, out, t);
+        // The amplification promise, checked on the way out whatever path produced the
+        // reply: never more than the datagram bytes that caused it.
         if let Decision::Reply { len, .. } | Decision::Alert { len, .. } = d {
-            if len > datagram.len() {
-                t.check("reply no larger than the datagram", false, "");
-                return Decision::Drop(Reason::Amplification {
-                    reply: len,
-                    input: datagram.len(),
-                });
+            if len > input {
+                t.check(
+                    "reply no larger than the datagrams that caused it",
+                    false,
+                    "",
+                );
+                return Decision::Drop(Reason::Amplification { reply: len, input });
             }
         }
         d
@@ -114,50 +154,69 @@ impl Listener {
         now: Duration,
         peer: SocketAddr,
         datagram: &'a [u8],
+        reassembly: Option<&'a mut Reassembly>,
         out: &mut [u8],
         t: &mut impl Tracer,
-    ) -> Decision<'a> {
+    ) -> (Decision<'a>, usize) {
+        let input = datagram.len();
+        match self.datagram_inner(now, peer, datagram, reassembly, out, t) {
+            Step::Done(d) => (d, input),
+            Step::Reassembled(d, input) => (d, input),
+        }
+    }
+
+    fn datagram_inner<'a>(
+        &self,
+        now: Duration,
+        peer: SocketAddr,
+        datagram: &'a [u8],
+        reassembly: Option<&'a mut Reassembly>,
+        out: &mut [u8],
+        t: &mut impl Tracer,
+    ) -> Step<'a> {
         // Only the first record counts; the rest of the datagram is ignored, as
         // DTLSv1_listen does.
         let rec = match DtlsRecord::parse(datagram) {
             Ok((rec, _)) => rec,
             Err(e) => {
                 t.check("first record parses", false, e.field);
-                return Decision::Drop(Reason::Malformed(e));
+                return Step::Done(Decision::Drop(Reason::Malformed(e)));
             }
         };
         t.check("first record parses", true, "");
         let is_hs = rec.header.content_type == ContentType::HANDSHAKE;
         t.check("record is handshake", is_hs, "");
         if !is_hs {
-            return Decision::Drop(Reason::NotHandshake);
+            return Step::Done(Decision::Drop(Reason::NotHandshake));
         }
         t.check("record epoch is 0", rec.header.epoch == 0, "");
         if rec.header.epoch != 0 {
-            return Decision::Drop(Reason::BadEpoch);
+            return Step::Done(Decision::Drop(Reason::BadEpoch));
         }
         let v = rec.header.version;
         let dtls = v == ProtocolVersion::DTLS1_0 || v == ProtocolVersion::DTLS1_2;
         t.check("record version is DTLS 1.0 or 1.2", dtls, "");
         if !dtls {
-            return Decision::Drop(Reason::UnsupportedVersion);
+            return Step::Done(Decision::Drop(Reason::UnsupportedVersion));
         }
         let hs = match DtlsHandshake::parse(rec.fragment) {
             Ok((hs, _)) => hs,
             Err(e) => {
                 t.check("handshake header parses", false, e.field);
-                return Decision::Drop(Reason::Malformed(e.shifted(rec.offset + 13)));
+                return Step::Done(Decision::Drop(Reason::Malformed(
+                    e.shifted(rec.offset + 13),
+                )));
             }
         };
         let is_ch = hs.msg_type == HandshakeType::CLIENT_HELLO;
         t.check("message is a ClientHello", is_ch, "");
         if !is_ch {
-            return Decision::Drop(Reason::NotClientHello);
+            return Step::Done(Decision::Drop(Reason::NotClientHello));
         }
         let seq_ok = hs.message_seq <= MAX_FIRST_FLIGHT_MESSAGE_SEQ;
         t.check("message_seq <= 2", seq_ok, "");
         if !seq_ok {
-            return Decision::Drop(Reason::MessageSeqTooHigh);
+            return Step::Done(Decision::Drop(Reason::MessageSeqTooHigh));
         }
         let ctx = Ctx {
             now,
@@ -168,31 +227,36 @@ impl Listener {
                 .fragment
                 .get(..12 + hs.fragment.len())
                 .unwrap_or(rec.fragment),
+            body: hs.fragment,
         };
-        if hs.fragment_offset != 0 {
-            t.check("fragment starts the message", false, "");
-            return Decision::Drop(Reason::NotFirstFragment);
-        }
         if !hs.is_complete() {
-            t.check(
-                "message is complete",
-                false,
-                "deciding from the first fragment",
-            );
-            return self.first_fragment(&ctx, out, t);
+            t.check("message is complete", false, "");
+            return self.fragment(&ctx, datagram.len(), reassembly, out, t);
         }
-        let ch = match ClientHello::parse(hs.fragment, Flavor::Dtls) {
+        Step::Done(self.whole(&ctx, hs.fragment, rec.offset + 25, out, t))
+    }
+
+    /// Decides on a whole ClientHello body (from one datagram, or reassembled).
+    fn whole<'a>(
+        &self,
+        ctx: &Ctx<'a>,
+        body: &'a [u8],
+        body_offset: usize,
+        out: &mut [u8],
+        t: &mut impl Tracer,
+    ) -> Decision<'a> {
+        let ch = match ClientHello::parse(body, Flavor::Dtls) {
             Ok(ch) => ch,
             Err(e) => {
                 t.check("ClientHello parses", false, e.field);
-                return Decision::Drop(Reason::Malformed(e.shifted(rec.offset + 25)));
+                return Decision::Drop(Reason::Malformed(e.shifted(body_offset)));
             }
         };
         t.check("ClientHello parses", true, "");
         let offers13 = ch.offers_version(ProtocolVersion::DTLS1_3);
         if self.config.dtls13 && offers13 {
             t.check("client offers DTLS 1.3", true, "");
-            return self.dtls13(&ctx, &ch, out, t);
+            return self.dtls13(ctx, &ch, out, t);
         }
         let offers12 = self.config.dtls12
             && (ch.offers_version(ProtocolVersion::DTLS1_2)
@@ -210,7 +274,55 @@ impl Listener {
             compression_methods: ch.legacy_compression_methods,
         };
         let cookie = ch.legacy_cookie.unwrap_or(&[]);
-        self.dtls12(&ctx, fields, true, cookie, AcceptedHello::Whole(ch), out, t)
+        self.dtls12(ctx, fields, true, cookie, AcceptedHello::Whole(ch), out, t)
+    }
+
+    /// A fragment. A first fragment carrying a legacy cookie (a DTLS 1.2 ClientHello2), or
+    /// any first fragment when DTLS 1.3 is off or no arena is given, is decided from the
+    /// fields before the extensions, as DTLSv1_listen does. Otherwise the fragment goes to
+    /// the reassembly arena, and the message is decided once whole.
+    fn fragment<'a>(
+        &self,
+        ctx: &Ctx<'a>,
+        datagram_len: usize,
+        reassembly: Option<&'a mut Reassembly>,
+        out: &mut [u8],
+        t: &mut impl Tracer,
+    ) -> Step<'a> {
+        let first = ctx.hs.fragment_offset == 0;
+        let has_cookie = first
+            && DtlsClientHelloPrefix::parse(ctx.hs.fragment)
+                .is_ok_and(|p| !p.legacy_cookie.is_empty());
+        let arena = match reassembly {
+            Some(r) if self.config.dtls13 && !has_cookie && r.budget() > 0 => r,
+            _ => {
+                if !first {
+                    t.check("fragment starts the message", false, "no reassembly");
+                    return Step::Done(Decision::Drop(Reason::NotFirstFragment));
+                }
+                return Step::Done(self.first_fragment(ctx, out, t));
+            }
+        };
+        match arena.insert(ctx.peer, &ctx.hs, datagram_len) {
+            Inserted::Pending => {
+                t.check("fragment kept for reassembly", true, "");
+                Step::Done(Decision::Drop(Reason::FragmentBuffered))
+            }
+            Inserted::TooBig => {
+                t.check("message fits the reassembly budget", false, "");
+                Step::Done(Decision::Drop(Reason::ReassemblyBudget))
+            }
+            Inserted::Complete(message, input) => {
+                t.check("message reassembled", true, "");
+                let body = message.get(12..).unwrap_or(&[]);
+                let whole = Ctx {
+                    message,
+                    body,
+                    ..*ctx
+                };
+                Step::Reassembled(self.whole(&whole, body, 12, out, t), input)
+            }
+        }
     }
 
     /// A first fragment: decide from the fields before the extensions (DTLS 1.2 only;
@@ -438,15 +550,7 @@ impl Listener {
             message_seq: 0,
         };
         match hrr13::write_hrr(
-            self,
-            ctx.now,
-            ctx.peer,
-            DTLS13,
-            ch,
-            ctx.hs.fragment,
-            &plan,
-            framing,
-            out,
+            self, ctx.now, ctx.peer, DTLS13, ch, ctx.body, &plan, framing, out,
         ) {
             Ok(len) => {
                 t.check("HelloRetryRequest written", true, "");
@@ -478,11 +582,22 @@ pub(crate) fn alert<'a>(
     }
 }
 
+/// A decision, and for a reassembled message the datagram bytes that brought it (the
+/// amplification budget).
+enum Step<'a> {
+    Done(Decision<'a>),
+    Reassembled(Decision<'a>, usize),
+}
+
 /// What every step of one datagram's decision needs.
+#[derive(Clone, Copy)]
 struct Ctx<'a> {
     now: Duration,
     peer: SocketAddr,
     rec: DtlsRecord<'a>,
     hs: DtlsHandshake<'a>,
+    /// The unfragmented handshake message (12-byte header, then the body).
     message: &'a [u8],
+    /// The ClientHello body.
+    body: &'a [u8],
 }
