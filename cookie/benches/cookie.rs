@@ -19,27 +19,38 @@ use sha2::Sha256;
 use std::hint::black_box;
 use std::time::Instant;
 
-const BATCHES: usize = 101;
-const PER_BATCH: usize = 2_000;
-const ROUNDS: usize = 3;
+/// Batches, calls per batch and rounds: full sizes under `cargo bench` (which passes `--bench`),
+/// a quick smoke run under `cargo test --all-targets` (debug build, CI), where numbers mean nothing.
+fn sizes() -> (usize, usize, usize) {
+    if std::env::args().any(|a| a == "--bench") {
+        (101, 2_000, 3)
+    } else {
+        (3, 10, 1)
+    }
+}
 
 fn median_ns(mut f: impl FnMut()) -> f64 {
-    for _ in 0..PER_BATCH * 4 {
+    let (batches, per_batch, _) = sizes();
+    for _ in 0..per_batch * 4 {
         f();
     }
-    let mut samples = Vec::with_capacity(BATCHES);
-    for _ in 0..BATCHES {
+    let mut samples = Vec::with_capacity(batches);
+    for _ in 0..batches {
         let start = Instant::now();
-        for _ in 0..PER_BATCH {
+        for _ in 0..per_batch {
             f();
         }
-        samples.push(start.elapsed().as_nanos() as f64 / PER_BATCH as f64);
+        samples.push(start.elapsed().as_nanos() as f64 / per_batch as f64);
     }
     samples.sort_by(f64::total_cmp);
-    samples[BATCHES / 2]
+    samples[batches / 2]
 }
 
 fn main() {
+    let (batches, per_batch, rounds) = sizes();
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("smoke run (cargo test): numbers are meaningless; measure with cargo bench");
+    }
     let now = Duration::from_secs(1_700_000_000);
     let secret = [0x42u8; 32];
     let mut ring = KeyRing::from_master_secret(&secret, Duration::from_secs(3600)).unwrap();
@@ -104,7 +115,7 @@ fn main() {
     // Interleaved rounds; each operation keeps its lowest median, the round least disturbed by
     // whatever else the machine runs.
     let mut best = [f64::INFINITY; 10];
-    for _ in 0..ROUNDS {
+    for _ in 0..rounds {
         let round = [
             median_ns(|| hmac_keyed(black_box(&input12))),
             median_ns(|| hmac_scheduled(black_box(&input12))),
@@ -165,7 +176,7 @@ fn main() {
         open13_bad,
     ] = best;
 
-    println!("median ns/op over {BATCHES} batches of {PER_BATCH}, best of {ROUNDS} rounds");
+    println!("median ns/op over {batches} batches of {per_batch}, best of {rounds} rounds");
     println!(
         "{:<34} {:>8} {:>12} {:>12}",
         "operation", "ns/op", "x hmac(key)", "x hmac(sched)"
