@@ -234,6 +234,8 @@ fn run_script(
     out: &mut dyn Write,
 ) -> Result<(), String> {
     let mut conns: HashMap<u64, StreamGate> = HashMap::new();
+    // Fragmented DTLS ClientHellos are reassembled in the listener's configured budget.
+    let mut arena = l.reassembly();
     for (lineno, line) in text.lines().enumerate() {
         let line = line.split('#').next().unwrap_or("").trim();
         if line.is_empty() {
@@ -258,7 +260,8 @@ fn run_script(
         };
         if transport == "udp" {
             let mut trace = Trace::new();
-            let d = l.handle_datagram_traced(now, peer, &bytes, &mut buf, &mut trace);
+            let d =
+                l.handle_datagram_reassembling(&mut arena, now, peer, &bytes, &mut buf, &mut trace);
             print(out, json, &head, &d, &buf, &trace)?;
         } else if let Some(n) = transport.strip_prefix("tcp:") {
             let n: u64 = n.parse().map_err(|_| at("tcp:N needs a number"))?;
