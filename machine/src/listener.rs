@@ -384,15 +384,7 @@ impl Listener {
         if !self.validating() {
             if let AcceptedHello::Whole(_) = hello {
                 t.check("admission", true, "not validating: accept unvalidated");
-                return Decision::Accept(Accepted {
-                    peer: ctx.peer,
-                    version: ProtocolVersion::DTLS1_2,
-                    validated: false,
-                    client_hello: hello,
-                    message: ctx.message,
-                    consumed: ctx.rec.offset + 13 + ctx.rec.fragment.len(),
-                    continuation: Continuation::Unvalidated,
-                });
+                return ctx.accept(ProtocolVersion::DTLS1_2, hello, Continuation::Unvalidated);
             }
         }
         self.dtls12_inner(ctx, fields, full, cookie, hello, out, t)
@@ -425,19 +417,12 @@ impl Listener {
             if let Ok(c) = r {
                 // A valid cookie in a whole message, or in a first fragment (DTLSv1_listen
                 // accepts there too: the address is proven, the TLS stack reassembles).
-                return Decision::Accept(Accepted {
-                    peer: ctx.peer,
-                    version: ProtocolVersion::DTLS1_2,
-                    validated: true,
-                    client_hello: hello,
-                    message: ctx.message,
-                    consumed: ctx.rec.offset + 13 + ctx.rec.fragment.len(),
-                    continuation: Continuation::Dtls12 {
-                        record_sequence_number: ctx.rec.header.sequence_number,
-                        message_seq: ctx.hs.message_seq,
-                        cookie_age: c.age,
-                    },
-                });
+                let continuation = Continuation::Dtls12 {
+                    record_sequence_number: ctx.rec.header.sequence_number,
+                    message_seq: ctx.hs.message_seq,
+                    cookie_age: c.age,
+                };
+                return ctx.accept(ProtocolVersion::DTLS1_2, hello, continuation);
             }
             // RFC 6347 section 4.2.1: an invalid cookie is treated like no cookie.
         } else {
@@ -478,7 +463,7 @@ impl Listener {
             Ok(len) => Decision::Reply {
                 kind: ReplyKind::HelloVerifyRequest,
                 len,
-                consumed: ctx.rec.offset + 13 + ctx.rec.fragment.len(),
+                consumed: ctx.consumed(),
             },
             Err(e) => Decision::Drop(hrr13::encode_reason(e)),
         }
@@ -491,7 +476,7 @@ impl Listener {
         out: &mut [u8],
         t: &mut impl Tracer,
     ) -> Decision<'a> {
-        let consumed = ctx.rec.offset + 13 + ctx.rec.fragment.len();
+        let consumed = ctx.consumed();
         let alert_framing = RecordFraming::Dtls {
             version: ProtocolVersion::DTLS1_2,
             epoch: 0,
@@ -509,15 +494,11 @@ impl Listener {
         }
         if let Some(cookie) = ch.known.cookie {
             return match hrr13::accept_ch2(self, ctx.now, ctx.peer, DTLS13, ch, cookie, out, t) {
-                Ok(continuation) => Decision::Accept(Accepted {
-                    peer: ctx.peer,
-                    version: ProtocolVersion::DTLS1_3,
-                    validated: true,
-                    client_hello: AcceptedHello::Whole(*ch),
-                    message: ctx.message,
-                    consumed,
+                Ok(continuation) => ctx.accept(
+                    ProtocolVersion::DTLS1_3,
+                    AcceptedHello::Whole(*ch),
                     continuation,
-                }),
+                ),
                 // RFC 9147 section 5.1: an invalid cookie ends the handshake with
                 // illegal_parameter (unlike DTLS 1.2, where it earns a new HVR).
                 Err(r @ Reason::BufferTooSmall { .. }) => Decision::Drop(r),
@@ -527,15 +508,11 @@ impl Listener {
         t.check("ClientHello carries a cookie", false, "");
         if !self.validating() {
             t.check("admission", true, "not validating: accept unvalidated");
-            return Decision::Accept(Accepted {
-                peer: ctx.peer,
-                version: ProtocolVersion::DTLS1_3,
-                validated: false,
-                client_hello: AcceptedHello::Whole(*ch),
-                message: ctx.message,
-                consumed,
-                continuation: Continuation::Unvalidated,
-            });
+            return ctx.accept(
+                ProtocolVersion::DTLS1_3,
+                AcceptedHello::Whole(*ch),
+                Continuation::Unvalidated,
+            );
         }
         let plan = match hrr13::plan(self, ch, t) {
             Ok(p) => p,
@@ -600,4 +577,29 @@ struct Ctx<'a> {
     message: &'a [u8],
     /// The ClientHello body.
     body: &'a [u8],
+}
+
+impl<'a> Ctx<'a> {
+    /// Bytes of the datagram used: up to the end of the first record.
+    fn consumed(&self) -> usize {
+        self.rec.offset + 13 + self.rec.fragment.len()
+    }
+
+    /// An accept; validated unless the continuation says otherwise.
+    fn accept(
+        &self,
+        version: ProtocolVersion,
+        client_hello: AcceptedHello<'a>,
+        continuation: Continuation,
+    ) -> Decision<'a> {
+        Decision::Accept(Accepted {
+            peer: self.peer,
+            version,
+            validated: !matches!(continuation, Continuation::Unvalidated),
+            client_hello,
+            message: self.message,
+            consumed: self.consumed(),
+            continuation,
+        })
+    }
 }
