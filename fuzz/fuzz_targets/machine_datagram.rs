@@ -63,7 +63,10 @@ fn datagram(l: &Listener, emitted: &mut Emitted, later_ms: u16, peer_n: u8, byte
             assert!(len <= bytes.len(), "alert {len} > datagram {}", bytes.len())
         }
         Decision::Accept(a) => {
-            assert!(a.validated, "unvalidated DTLS accept under Admission::Always");
+            assert!(
+                a.validated,
+                "unvalidated DTLS accept under Admission::Always"
+            );
             assert_eq!(a.peer, from);
             assert!(a.consumed <= bytes.len());
             let cookie = accepted_cookie(a.version, &a.client_hello);

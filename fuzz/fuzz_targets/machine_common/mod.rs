@@ -64,13 +64,24 @@ pub fn reply_cookie(reply: &[u8]) -> Vec<u8> {
         let rec = DtlsRecords::new(reply).next().unwrap().unwrap();
         let (hs, _) = DtlsHandshake::parse(rec.fragment).unwrap();
         if hs.msg_type.0 == 3 {
-            return HelloVerifyRequest::parse(hs.fragment).unwrap().cookie.to_vec();
+            return HelloVerifyRequest::parse(hs.fragment)
+                .unwrap()
+                .cookie
+                .to_vec();
         }
-        return ServerHello::parse(hs.fragment).unwrap().cookie().unwrap().to_vec();
+        return ServerHello::parse(hs.fragment)
+            .unwrap()
+            .cookie()
+            .unwrap()
+            .to_vec();
     }
     let (rec, _) = TlsRecord::parse(reply).unwrap();
     let (hs, _) = Handshake::parse(rec.fragment).unwrap();
-    ServerHello::parse(hs.body).unwrap().cookie().unwrap().to_vec()
+    ServerHello::parse(hs.body)
+        .unwrap()
+        .cookie()
+        .unwrap()
+        .to_vec()
 }
 
 /// A ClientHello body with its cookie (DTLS legacy_cookie, or the cookie extension)
