@@ -101,7 +101,11 @@ fn run(l: &Listener, emitted: &mut Emitted, input: &[u8], cuts: &[usize]) -> Vec
                         );
                     }
                 }
-                Decision::Alert { reason, .. } | Decision::Drop(reason) => s.reason = reason.code(),
+                Decision::Alert { reason, len, .. } => {
+                    assert!(len <= end, "alert {len} > {end} bytes received");
+                    s.reason = reason.code();
+                }
+                Decision::Drop(reason) => s.reason = reason.code(),
             }
             seen.push(s);
             return seen;

@@ -214,6 +214,9 @@ pub enum Reason {
     VersionMismatch,
     /// A second ClientHello without a valid cookie after our HelloRetryRequest.
     SecondHrrNeeded,
+    /// On a connection that got our HelloRetryRequest, ClientHello2 returns a valid cookie
+    /// made for another ClientHello1.
+    CookieForAnotherHello,
     /// A TLS client that does not offer 1.3, refused by configuration.
     Tls13NotOffered,
     /// A stream record that is not allowed before the ClientHello.
@@ -254,6 +257,9 @@ impl fmt::Display for Reason {
                 f.write_str("ClientHello2 does not offer the negotiated version")
             }
             Self::SecondHrrNeeded => f.write_str("second ClientHello without a valid cookie"),
+            Self::CookieForAnotherHello => {
+                f.write_str("cookie made for another ClientHello1 than this connection's")
+            }
             Self::Tls13NotOffered => f.write_str("client does not offer TLS 1.3"),
             Self::UnexpectedRecord => f.write_str("unexpected record before ClientHello"),
             Self::StreamBufferFull => f.write_str("stream buffer cap reached"),
@@ -287,6 +293,7 @@ impl Reason {
             Self::EarlyDataAfterHrr => "early_data_after_hrr",
             Self::VersionMismatch => "version_mismatch",
             Self::SecondHrrNeeded => "second_hrr_needed",
+            Self::CookieForAnotherHello => "cookie_for_another_hello",
             Self::Tls13NotOffered => "tls13_not_offered",
             Self::UnexpectedRecord => "unexpected_record",
             Self::StreamBufferFull => "stream_buffer_full",

@@ -151,7 +151,7 @@ pub(crate) fn write_hrr(
     plan: &Plan,
     framing: Framing,
     out: &mut [u8],
-) -> Result<usize, Reason> {
+) -> Result<(usize, Ch1Hash), Reason> {
     let (digest, dlen) = ch1_hash(plan.hash, body);
     let mut cookie = [0u8; HRR_COOKIE_MAX_LEN];
     let params = HrrParams {
@@ -174,7 +174,28 @@ pub(crate) fn write_hrr(
         selected_group: plan.key_share_in_hrr.then_some(plan.group),
         cookie: cookie.get(..n),
     };
-    hrr.write(framing, out).map_err(encode_reason)
+    let n = hrr.write(framing, out).map_err(encode_reason)?;
+    Ok((
+        n,
+        Ch1Hash {
+            bytes: digest,
+            len: dlen,
+        },
+    ))
+}
+
+/// Hash(ClientHello1) as sealed into a cookie, kept by a stream gate that sent the HRR so
+/// ClientHello2 on the same connection must return the cookie made for this connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Ch1Hash {
+    bytes: [u8; 48],
+    len: usize,
+}
+
+impl Ch1Hash {
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or(&self.bytes)
+    }
 }
 
 pub(crate) fn encode_reason(e: EncodeError) -> Reason {
@@ -194,12 +215,24 @@ pub(crate) fn accept_ch2(
     f: Flavor13,
     ch: &ClientHello<'_>,
     cookie: &[u8],
+    expected_ch1: Option<&Ch1Hash>,
     out: &mut [u8],
     t: &mut impl Tracer,
 ) -> Result<Continuation, Reason> {
     let c = l.jar().open_hrr(now, peer, f.protocol, cookie);
     t.check("cookie verifies", c.is_ok(), cookie_detail(&c));
     let c = c.map_err(Reason::Cookie)?;
+    if let Some(h) = expected_ch1 {
+        let same = h.as_bytes() == c.ch1_hash();
+        t.check(
+            "cookie was made for this connection's ClientHello1",
+            same,
+            "",
+        );
+        if !same {
+            return Err(Reason::CookieForAnotherHello);
+        }
+    }
     check_ch2(l, f, ch, &c, t)?;
     let suite = CipherSuite(c.cipher_suite);
     let group = NamedGroup(c.group);

@@ -493,7 +493,9 @@ impl Listener {
             );
         }
         if let Some(cookie) = ch.known.cookie {
-            return match hrr13::accept_ch2(self, ctx.now, ctx.peer, DTLS13, ch, cookie, out, t) {
+            return match hrr13::accept_ch2(
+                self, ctx.now, ctx.peer, DTLS13, ch, cookie, None, out, t,
+            ) {
                 Ok(continuation) => ctx.accept(
                     ProtocolVersion::DTLS1_3,
                     AcceptedHello::Whole(*ch),
@@ -529,7 +531,7 @@ impl Listener {
         match hrr13::write_hrr(
             self, ctx.now, ctx.peer, DTLS13, ch, ctx.body, &plan, framing, out,
         ) {
-            Ok(len) => {
+            Ok((len, _)) => {
                 t.check("HelloRetryRequest written", true, "");
                 Decision::Reply {
                     kind: ReplyKind::HelloRetryRequest,

@@ -18,7 +18,7 @@ use hellogate_codec::record::TLS_RECORD_HEADER_LEN;
 
 use crate::config::LegacyTls;
 use crate::decision::{Accepted, AcceptedHello, Continuation, Decision, Reason, ReplyKind};
-use crate::hrr13::{self, TLS13};
+use crate::hrr13::{self, Ch1Hash, TLS13};
 use crate::listener::{Listener, alert};
 use crate::trace::{NoTrace, Tracer};
 
@@ -27,6 +27,10 @@ const RECORD_VERSION: ProtocolVersion = ProtocolVersion::TLS1_2;
 const ALERT_FRAMING: RecordFraming = RecordFraming::Tls {
     version: RECORD_VERSION,
 };
+
+/// Why a stream is refused: the alert, the reason, and how many bytes of the current input
+/// had been read when the error showed.
+type Refusal = (AlertDescription, Reason, usize);
 
 /// Per-connection state for TLS 1.3 over a stream.
 #[derive(Debug)]
@@ -42,7 +46,8 @@ pub struct StreamGate {
     received: usize,
     /// The ClientHello in `msg` was decided on; clear it before reading more.
     decided: bool,
-    hrr_sent: bool,
+    /// Set once this gate sent a HelloRetryRequest: the Hash(ClientHello1) its cookie carries.
+    hrr_ch1: Option<Ch1Hash>,
     ccs_ignored: bool,
     finished: bool,
 }
@@ -58,7 +63,7 @@ impl StreamGate {
             record_left: 0,
             received: 0,
             decided: false,
-            hrr_sent: false,
+            hrr_ch1: None,
             ccs_ignored: false,
             finished: false,
         }
@@ -72,7 +77,7 @@ impl StreamGate {
 
     /// True once this gate sent a HelloRetryRequest.
     pub fn hrr_sent(&self) -> bool {
-        self.hrr_sent
+        self.hrr_ch1.is_some()
     }
 
     /// Feeds the next bytes of the connection. On `Reply` and `Accept`, `consumed` says how
@@ -116,20 +121,26 @@ impl StreamGate {
                 self.received += input.len();
                 Decision::NeedMore
             }
-            Err((description, reason)) => {
+            Err((description, reason, at)) => {
                 self.finished = true;
-                alert(description, reason, ALERT_FRAMING, out)
+                // Bytes the peer had sent when the error showed, the same in any split.
+                let received = self.received + at;
+                match alert(description, reason, ALERT_FRAMING, out) {
+                    // Not even an alert may be larger than what the peer sent (a 5-byte
+                    // bad header would otherwise earn 7 bytes): close without one.
+                    Decision::Alert { len, .. } if len > received => {
+                        t.check("alert no larger than the bytes received", false, "");
+                        Decision::Drop(reason)
+                    }
+                    d => d,
+                }
             }
         }
     }
 
     /// Reads records from `input` until a whole ClientHello is buffered; returns how many
     /// input bytes that took, or `None` if all of `input` was used without completing one.
-    fn read(
-        &mut self,
-        input: &[u8],
-        t: &mut impl Tracer,
-    ) -> Result<Option<usize>, (AlertDescription, Reason)> {
+    fn read(&mut self, input: &[u8], t: &mut impl Tracer) -> Result<Option<usize>, Refusal> {
         let mut i = 0;
         while i < input.len() {
             if self.header_len < TLS_RECORD_HEADER_LEN {
@@ -143,12 +154,13 @@ impl StreamGate {
                 self.header_len += n;
                 i += n;
                 if self.header_len == TLS_RECORD_HEADER_LEN {
-                    self.start_record(t)?;
+                    self.start_record(t).map_err(|(d, r)| (d, r, i))?;
                 }
                 continue;
             }
             let n = self.record_left.min(input.len() - i);
             let chunk = input.get(i..i + n).unwrap_or(&[]);
+            let chunk_start = i;
             i += n;
             self.record_left -= n;
             match self.record_type {
@@ -160,6 +172,7 @@ impl StreamGate {
                             return Err((
                                 AlertDescription::UNEXPECTED_MESSAGE,
                                 Reason::UnexpectedRecord,
+                                i,
                             ));
                         }
                         t.check("ChangeCipherSpec ignored (RFC 8446 section 5)", true, "");
@@ -169,15 +182,18 @@ impl StreamGate {
                 _ => {
                     if self.msg.len() + chunk.len() > self.cap {
                         t.check("ClientHello within the stream cap", false, "");
+                        // Where the cap was crossed, whatever the split.
+                        let at = chunk_start + (self.cap - self.msg.len()) + 1;
                         return Err((
                             AlertDescription::HANDSHAKE_FAILURE,
                             Reason::StreamBufferFull,
+                            at,
                         ));
                     }
                     self.msg.extend_from_slice(chunk);
                     if self.record_left == 0 {
                         self.header_len = 0;
-                        if let Some(done) = self.message_complete(t)? {
+                        if let Some(done) = self.message_complete(t).map_err(|(d, r)| (d, r, i))? {
                             if done {
                                 return Ok(Some(i));
                             }
@@ -259,15 +275,27 @@ impl StreamGate {
         let received = self.received;
         let Self {
             msg,
-            hrr_sent,
+            hrr_ch1,
             finished,
             ..
         } = self;
         let message: &'s [u8] = msg;
         let body = message.get(4..).unwrap_or(&[]);
-        let d = decide(l, now, peer, message, body, *hrr_sent, consumed, out, t);
+        let mut sent = None;
+        let d = decide(
+            l,
+            now,
+            peer,
+            message,
+            body,
+            hrr_ch1.as_ref(),
+            &mut sent,
+            consumed,
+            out,
+            t,
+        );
         match d {
-            Decision::Reply { len, .. } if len > received => {
+            Decision::Reply { len, .. } | Decision::Alert { len, .. } if len > received => {
                 t.check("reply no larger than the bytes received", false, "");
                 *finished = true;
                 return Decision::Drop(Reason::Amplification {
@@ -275,7 +303,7 @@ impl StreamGate {
                     input: received,
                 });
             }
-            Decision::Reply { .. } => *hrr_sent = true,
+            Decision::Reply { .. } => *hrr_ch1 = sent,
             Decision::Accept(_) | Decision::Alert { .. } | Decision::Drop(_) => *finished = true,
             Decision::NeedMore => {}
         }
@@ -290,7 +318,8 @@ fn decide<'s>(
     peer: SocketAddr,
     message: &'s [u8],
     body: &'s [u8],
-    hrr_sent: bool,
+    hrr_ch1: Option<&Ch1Hash>,
+    sent: &mut Option<Ch1Hash>,
     consumed: usize,
     out: &mut [u8],
     t: &mut impl Tracer,
@@ -322,7 +351,7 @@ fn decide<'s>(
     let offers13 = ch.offers_version(ProtocolVersion::TLS1_3);
     t.check("client offers TLS 1.3", offers13, "");
     if !offers13 {
-        if hrr_sent {
+        if hrr_ch1.is_some() {
             return alert(
                 AlertDescription::ILLEGAL_PARAMETER,
                 Reason::VersionMismatch,
@@ -341,14 +370,14 @@ fn decide<'s>(
         };
     }
     if let Some(cookie) = ch.known.cookie {
-        return match hrr13::accept_ch2(l, now, peer, TLS13, &ch, cookie, out, t) {
+        return match hrr13::accept_ch2(l, now, peer, TLS13, &ch, cookie, hrr_ch1, out, t) {
             Ok(c) => accept(true, ProtocolVersion::TLS1_3, c),
             Err(r @ Reason::BufferTooSmall { .. }) => Decision::Drop(r),
             Err(r) => alert(AlertDescription::ILLEGAL_PARAMETER, r, ALERT_FRAMING, out),
         };
     }
     t.check("ClientHello carries a cookie", false, "");
-    if hrr_sent {
+    if hrr_ch1.is_some() {
         return alert(
             AlertDescription::ILLEGAL_PARAMETER,
             Reason::SecondHrrNeeded,
@@ -368,7 +397,10 @@ fn decide<'s>(
         version: RECORD_VERSION,
     };
     let n = match hrr13::write_hrr(l, now, peer, TLS13, &ch, body, &plan, framing, out) {
-        Ok(n) => n,
+        Ok((n, hash)) => {
+            *sent = Some(hash);
+            n
+        }
         Err(r) => return Decision::Drop(r),
     };
     t.check("HelloRetryRequest written", true, "");

@@ -152,10 +152,11 @@ fn stream(l: &Listener, emitted: &mut Emitted, input: &[u8], cuts: &[usize]) -> 
                         );
                     }
                 }
-                // An alert may exceed the bytes received (7 bytes after a bad 5-byte record
-                // header): TCP proved the address already, and the stream then closes, so
-                // only replies are held to the amplification bound here.
-                Decision::Alert { reason, .. } => s.reason = format!("{reason:?}"),
+                // Alerts too are never larger than the bytes received so far.
+                Decision::Alert { reason, len, .. } => {
+                    assert!(len <= end, "alert {len} > {end} bytes received");
+                    s.reason = format!("{reason:?}");
+                }
                 Decision::Drop(reason) => s.reason = format!("{reason:?}"),
             }
             seen.push(s);
