@@ -44,7 +44,10 @@ fn transcript_rebuilt_from_parsed_views_matches_rfc8448() {
     let (_, ch2_body, _) = message("rfc8448_hrr_ch2");
     let ch2 = ClientHello::parse(ch2_body, Flavor::Tls).unwrap();
     assert_eq!(ch2.known.cookie, hrr.cookie());
-    assert!(!ch2.known.early_data, "after an HRR the client drops early_data");
+    assert!(
+        !ch2.known.early_data,
+        "after an HRR the client drops early_data"
+    );
     let mut buf = vec![0u8; 4 + ch2.body_len()];
     let n = ch2.write(Framing::TlsMessage, &mut buf).unwrap();
     transcript.extend_from_slice(&buf[..n]);

@@ -85,7 +85,9 @@ fuzz_target!(|input: Input| {
                 cipher_suites,
                 compression_methods: compression,
             };
-            let n = jar.seal_dtls12(sealed, peer, &fields, &mut buf).expect("seal");
+            let n = jar
+                .seal_dtls12(sealed, peer, &fields, &mut buf)
+                .expect("seal");
             assert_eq!(n, DTLS12_COOKIE_LEN);
             assert!(jar.open_dtls12(opened, peer, &fields, &buf[..n]).is_ok());
             let mut random2 = *random;
@@ -136,7 +138,9 @@ fuzz_target!(|input: Input| {
             let n = jar
                 .seal_hrr(sealed, peer, protocol, &params, &mut buf)
                 .expect("seal");
-            let back = jar.open_hrr(opened, peer, protocol, &buf[..n]).expect("open");
+            let back = jar
+                .open_hrr(opened, peer, protocol, &buf[..n])
+                .expect("open");
             assert_eq!(back.ch1_hash(), params.ch1_hash);
             assert_eq!((back.cipher_suite, back.group), (*suite, *group));
             let open_protocol = match (protocol, swap_protocol) {
@@ -150,7 +154,9 @@ fuzz_target!(|input: Input| {
             (
                 n,
                 Box::new(move |c: &[u8]| {
-                    let ok = jar_ref.open_hrr(opened, open_peer, open_protocol, c).is_ok();
+                    let ok = jar_ref
+                        .open_hrr(opened, open_peer, open_protocol, c)
+                        .is_ok();
                     !ok || (c == original.as_slice() && !changed_inputs)
                 }),
             )

@@ -29,7 +29,16 @@ fuzz_target!(|data: &[u8]| {
     };
     let now = Duration::from_millis(now_ms);
     let peer = SocketAddr::new(
-        IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, u16::from(ip_byte))),
+        IpAddr::V6(Ipv6Addr::new(
+            0x2001,
+            0xdb8,
+            0,
+            0,
+            0,
+            0,
+            0,
+            u16::from(ip_byte),
+        )),
         port,
     );
     let random = [7u8; 32];
@@ -50,6 +59,12 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     assert!(jar.open_dtls12(now, peer, &fields, &patched).is_err());
-    assert!(jar.open_hrr(now, peer, HrrProtocol::Tls13, &patched).is_err());
-    assert!(jar.open_hrr(now, peer, HrrProtocol::Dtls13, &patched).is_err());
+    assert!(
+        jar.open_hrr(now, peer, HrrProtocol::Tls13, &patched)
+            .is_err()
+    );
+    assert!(
+        jar.open_hrr(now, peer, HrrProtocol::Dtls13, &patched)
+            .is_err()
+    );
 });
