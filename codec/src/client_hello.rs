@@ -156,6 +156,7 @@ impl<'a> ClientHello<'a> {
     }
 }
 
+#[inline(always)]
 fn note<'a>(k: &mut KnownExtensions<'a>, ext: ClientExtension<'a>) {
     match ext {
         ClientExtension::SupportedVersions(v) => k.supported_versions = Some(v),

@@ -100,6 +100,7 @@ impl SeenTypes {
     }
 
     /// Records `t`; `Ok(false)` if it was already seen; `Err` when the high array is full.
+    #[inline]
     fn insert(&mut self, t: u16) -> Result<bool, ()> {
         if t < 256 {
             let (word, bit) = (usize::from(t / 64), t % 64);
@@ -128,6 +129,7 @@ pub(crate) enum Context {
 
 /// Splits and validates an extensions block whose bytes are `block` (starting at
 /// `block.offset`), calling `each` on every extension in order.
+#[inline]
 pub(crate) fn read_extensions<'a>(
     outer: &Reader<'a>,
     block: crate::reader::Slice<'a>,
@@ -230,6 +232,7 @@ impl<'a> Extension<'a> {
 
 const MAX16: usize = u16::MAX as usize;
 
+#[inline(always)]
 pub(crate) fn parse_client_ext<'a>(
     t: ExtensionType,
     data: &'a [u8],
@@ -357,6 +360,7 @@ pub(crate) fn parse_client_ext<'a>(
 }
 
 /// A vector of 16-bit values with a uint16 length prefix, at least `min` bytes, even length.
+#[inline]
 fn u16_list<'a>(
     r: &mut Reader<'a>,
     field: &'static str,

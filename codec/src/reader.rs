@@ -7,11 +7,12 @@
 
 use nom::Parser;
 use nom::bytes::complete::take;
-use nom::number::complete::{be_u8, be_u16, be_u24, be_u32};
 
 use crate::error::{DecodeError, DecodeErrorKind};
 
-type NomResult<'a, O> = nom::IResult<&'a [u8], O, nom::error::Error<&'a [u8]>>;
+/// nom's result with the unit error: the reader only needs to know *that* a primitive
+/// failed (it knows which field and where), so nom builds no error value on the hot path.
+type NomResult<'a, O> = nom::IResult<&'a [u8], O, ()>;
 
 /// A cursor over `input[pos..end]`; offsets in errors are absolute within `input`.
 #[derive(Clone, Copy, Debug)]
@@ -23,6 +24,7 @@ pub(crate) struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     /// A reader over the whole buffer.
+    #[inline]
     pub(crate) fn new(input: &'a [u8]) -> Self {
         Self {
             input,
@@ -33,6 +35,7 @@ impl<'a> Reader<'a> {
 
     /// A reader over `input` whose offsets start at `base` (for parsers handed a sub-slice
     /// whose position in the outer buffer is known).
+    #[inline]
     pub(crate) fn with_base(input: &'a [u8], base: usize) -> ReaderAt<'a> {
         ReaderAt {
             inner: Self::new(input),
@@ -41,24 +44,29 @@ impl<'a> Reader<'a> {
     }
 
     /// Current absolute offset.
+    #[inline]
     pub(crate) fn offset(&self) -> usize {
         self.pos
     }
 
     /// Bytes left.
+    #[inline]
     pub(crate) fn remaining(&self) -> usize {
         self.end - self.pos
     }
 
+    #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.pos >= self.end
     }
 
     /// The unread bytes.
+    #[inline]
     pub(crate) fn rest(&self) -> &'a [u8] {
         self.input.get(self.pos..self.end).unwrap_or(&[])
     }
 
+    #[inline]
     fn run<O>(
         &mut self,
         field: &'static str,
@@ -71,44 +79,61 @@ impl<'a> Reader<'a> {
                 self.pos += rest.len() - after.len();
                 Ok(out)
             }
-            Err(_) => Err(DecodeError::new(
-                self.pos,
-                field,
-                DecodeErrorKind::Truncated {
-                    needed: want.saturating_sub(rest.len()).max(1),
-                },
-            )),
+            Err(_) => Err(truncated(self.pos, field, want, rest.len())),
         }
     }
 
+    /// `N` bytes as an array, through nom's `take` (whose split inlines; nom's integer
+    /// parsers go through a byte-slice method that is not `#[inline]` and cost a call per
+    /// field across crates).
+    #[inline]
+    fn fixed<const N: usize>(&mut self, field: &'static str) -> Result<[u8; N], DecodeError> {
+        self.run(field, N, |i| {
+            let (rest, b) = take(N).parse(i)?;
+            // `take` returned exactly N bytes, so the conversion cannot fail.
+            <[u8; N]>::try_from(b)
+                .map(|a| (rest, a))
+                .map_err(|_| nom::Err::Error(()))
+        })
+    }
+
+    #[inline]
     pub(crate) fn u8(&mut self, field: &'static str) -> Result<u8, DecodeError> {
-        self.run(field, 1, be_u8)
+        let [b] = self.fixed(field)?;
+        Ok(b)
     }
 
+    #[inline]
     pub(crate) fn u16(&mut self, field: &'static str) -> Result<u16, DecodeError> {
-        self.run(field, 2, be_u16)
+        self.fixed(field).map(u16::from_be_bytes)
     }
 
+    #[inline]
     pub(crate) fn u24(&mut self, field: &'static str) -> Result<u32, DecodeError> {
-        self.run(field, 3, be_u24)
+        let [a, b, c] = self.fixed(field)?;
+        Ok(u32::from_be_bytes([0, a, b, c]))
     }
 
+    #[inline]
     pub(crate) fn u32(&mut self, field: &'static str) -> Result<u32, DecodeError> {
-        self.run(field, 4, be_u32)
+        self.fixed(field).map(u32::from_be_bytes)
     }
 
     /// A 48-bit big-endian integer (the DTLS record sequence number).
+    #[inline]
     pub(crate) fn u48(&mut self, field: &'static str) -> Result<u64, DecodeError> {
-        let b = self.bytes(field, 6)?;
-        Ok(b.iter().fold(0u64, |acc, &x| acc << 8 | u64::from(x)))
+        let [a, b, c, d, e, f] = self.fixed(field)?;
+        Ok(u64::from_be_bytes([0, 0, a, b, c, d, e, f]))
     }
 
     /// Exactly `n` bytes.
+    #[inline]
     pub(crate) fn bytes(&mut self, field: &'static str, n: usize) -> Result<&'a [u8], DecodeError> {
         self.run(field, n, |i| take(n).parse(i))
     }
 
     /// Exactly `N` bytes as an array reference.
+    #[inline]
     pub(crate) fn array<const N: usize>(
         &mut self,
         field: &'static str,
@@ -120,6 +145,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A vector `<min..max>` with a one-byte length prefix.
+    #[inline]
     pub(crate) fn vec8(
         &mut self,
         field: &'static str,
@@ -132,6 +158,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A vector `<min..max>` with a two-byte length prefix.
+    #[inline]
     pub(crate) fn vec16(
         &mut self,
         field: &'static str,
@@ -160,6 +187,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Fails with `TrailingBytes` unless everything was read.
+    #[inline]
     pub(crate) fn finish(&self, field: &'static str) -> Result<(), DecodeError> {
         if self.is_empty() {
             Ok(())
@@ -173,6 +201,20 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The error of a primitive that ran out of input: kept out of line so the success path of
+/// every read stays a bounds check and a load.
+#[cold]
+#[inline(never)]
+fn truncated(pos: usize, field: &'static str, want: usize, have: usize) -> DecodeError {
+    DecodeError::new(
+        pos,
+        field,
+        DecodeErrorKind::Truncated {
+            needed: want.saturating_sub(have).max(1),
+        },
+    )
+}
+
 /// A reader over a sub-slice that reports offsets shifted by a known base.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ReaderAt<'a> {
@@ -182,6 +224,7 @@ pub(crate) struct ReaderAt<'a> {
 
 impl<'a> ReaderAt<'a> {
     /// Runs `f` and shifts any error by the base.
+    #[inline]
     pub(crate) fn run<O>(
         mut self,
         f: impl FnOnce(&mut Reader<'a>) -> Result<O, DecodeError>,
@@ -199,6 +242,7 @@ pub(crate) struct Slice<'a> {
 
 impl<'a> Slice<'a> {
     /// A reader over these bytes that keeps absolute offsets.
+    #[inline]
     pub(crate) fn reader(self, outer: &Reader<'a>) -> Reader<'a> {
         Reader {
             input: outer.input,
