@@ -12,7 +12,8 @@
 use core::net::SocketAddr;
 use core::time::Duration;
 use hellogate_cookie::{
-    CookieConfig, CookieJar, Dtls12Fields, HRR_COOKIE_MAX_LEN, HrrParams, HrrProtocol, KeyRing,
+    CookieConfig, CookieJar, HRR_COOKIE_MAX_LEN, HelloFields, HrrBinding, HrrParams, HrrProtocol,
+    KeyRing,
 };
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
@@ -65,7 +66,7 @@ fn main() {
     let random = [7u8; 32];
     // A typical DTLS 1.2 ClientHello: 32-byte session id absent, 20 cipher suites.
     let suites: Vec<u8> = (0..40).map(|i| i as u8).collect();
-    let fields = Dtls12Fields {
+    let fields = HelloFields {
         client_version: 0xfefd,
         random: &random,
         session_id: &[],
@@ -73,11 +74,25 @@ fn main() {
         compression_methods: &[0],
     };
     let hash = [0xabu8; 32];
+    // A typical TLS 1.3 ClientHello1: 32-byte legacy_session_id, 4 suites; the HRR selects a
+    // group, so the key share groups are not bound.
+    let sid13 = [0x1fu8; 32];
+    let binding = HrrBinding {
+        hello: HelloFields {
+            client_version: 0x0303,
+            random: &random,
+            session_id: &sid13,
+            cipher_suites: &[0x13, 0x02, 0x13, 0x03, 0x13, 0x01, 0x00, 0xff],
+            compression_methods: &[0],
+        },
+        key_share_groups: &[0x001d],
+    };
     let params = HrrParams {
         cipher_suite: 0x1301,
-        group: 0x001d,
+        group: 0x0017,
         key_share_in_hrr: true,
         ch1_hash: &hash,
+        binding,
     };
     let later = now + Duration::from_millis(100);
 
@@ -89,10 +104,20 @@ fn main() {
         .unwrap();
     let hrr = &hrr[..n];
 
-    // MAC input sizes, from the documented layout: body up to the tag, 1 binding byte, 18
-    // address bytes, then for DTLS 1.2 the fields with their 4-byte lengths.
-    let mac12_len = 7 + 1 + 18 + 2 + 32 + 4 + 4 + suites.len() + 4 + 1;
-    let mac13_len = n - 16 + 1 + 18;
+    // MAC input sizes, from the documented layout (the `layout` module): body up to the tag,
+    // 1 binding byte, 4 IPv4 address bytes and the port, 2 era bytes, then the ClientHello
+    // fields in their wire form.
+    let wire = |f: &HelloFields<'_>| {
+        2 + 32
+            + 1
+            + f.session_id.len()
+            + 2
+            + f.cipher_suites.len()
+            + 1
+            + f.compression_methods.len()
+    };
+    let mac12_len = 7 + 1 + 6 + 2 + wire(&fields);
+    let mac13_len = n - 16 + 1 + 6 + 2 + wire(&binding.hello);
     let key = [0x5au8; 32];
     let schedule = Hmac::<Sha256>::new_from_slice(&key).unwrap();
     let input12 = vec![0x33u8; mac12_len];
@@ -148,13 +173,13 @@ fn main() {
             }),
             median_ns(|| {
                 black_box(
-                    jar.open_hrr(black_box(later), peer, HrrProtocol::Dtls13, hrr)
+                    jar.open_hrr(black_box(later), peer, HrrProtocol::Dtls13, &binding, hrr)
                         .unwrap(),
                 );
             }),
             median_ns(|| {
                 black_box(
-                    jar.open_hrr(black_box(later), peer, HrrProtocol::Dtls13, &bad)
+                    jar.open_hrr(black_box(later), peer, HrrProtocol::Dtls13, &binding, &bad)
                         .unwrap_err(),
                 );
             }),

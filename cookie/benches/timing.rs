@@ -12,8 +12,8 @@
 use core::net::SocketAddr;
 use core::time::Duration;
 use hellogate_cookie::{
-    CookieConfig, CookieError, CookieJar, DTLS12_COOKIE_LEN, Dtls12Fields, HRR_COOKIE_MAX_LEN,
-    HrrParams, HrrProtocol, KeyRing,
+    CookieConfig, CookieError, CookieJar, DTLS12_COOKIE_LEN, HRR_COOKIE_MAX_LEN, HelloFields,
+    HrrBinding, HrrParams, HrrProtocol, KeyRing,
 };
 use std::hint::black_box;
 use std::time::Instant;
@@ -129,11 +129,24 @@ fn main() {
 
     // HelloRetryRequest cookie: tag is the last 16 bytes.
     let hash = [0xabu8; 32];
+    let random = [7u8; 32];
+    let fields = HelloFields {
+        client_version: 0xfefd,
+        random: &random,
+        session_id: &[],
+        cipher_suites: &[0xc0, 0x2b, 0xc0, 0x2f],
+        compression_methods: &[0],
+    };
+    let binding = HrrBinding {
+        hello: fields,
+        key_share_groups: &[0x001d],
+    };
     let params = HrrParams {
         cipher_suite: 0x1301,
         group: 0x001d,
         key_share_in_hrr: true,
         ch1_hash: &hash,
+        binding,
     };
     let mut buf = [0u8; HRR_COOKIE_MAX_LEN];
     let n = jar
@@ -144,19 +157,11 @@ fn main() {
     let mut last = buf[..n].to_vec();
     last[n - 1] ^= 0x01;
     let hrr = collect([&first, &last], |c| {
-        let r = jar.open_hrr(black_box(later), peer, HrrProtocol::Dtls13, c);
+        let r = jar.open_hrr(black_box(later), peer, HrrProtocol::Dtls13, &binding, c);
         assert_eq!(r.unwrap_err(), CookieError::BadMac);
     });
 
     // DTLS 1.2 cookie: tag is bytes 7..32.
-    let random = [7u8; 32];
-    let fields = Dtls12Fields {
-        client_version: 0xfefd,
-        random: &random,
-        session_id: &[],
-        cipher_suites: &[0xc0, 0x2b, 0xc0, 0x2f],
-        compression_methods: &[0],
-    };
     let mut c12 = [0u8; DTLS12_COOKIE_LEN];
     jar.seal_dtls12(now, peer, &fields, &mut c12).unwrap();
     let mut first12 = c12;
@@ -182,6 +187,7 @@ fn main() {
             black_box(later),
             peer,
             HrrProtocol::Dtls13,
+            &binding,
             black_box(&first),
         );
         assert_eq!(r.unwrap_err(), CookieError::BadMac);

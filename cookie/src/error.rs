@@ -7,7 +7,8 @@ use core::fmt;
 /// The machine maps every variant to the protocol's rule (a new HelloVerifyRequest in DTLS 1.2,
 /// `illegal_parameter` in TLS/DTLS 1.3); the variants exist so traces and counters can say *why*.
 /// The checks run in this order, and the first failure is reported:
-/// [`Malformed`](Self::Malformed) / [`UnknownVersion`](Self::UnknownVersion) (structure),
+/// [`Malformed`](Self::Malformed) / [`UnknownVersion`](Self::UnknownVersion) /
+/// [`FieldsMissing`](Self::FieldsMissing) (structure),
 /// [`UnknownKey`](Self::UnknownKey) (which key to use), the MAC ([`BadMac`](Self::BadMac) or
 /// [`WrongPeer`](Self::WrongPeer)), then, only for a cookie whose MAC verified,
 /// [`WrongProtocol`](Self::WrongProtocol), [`Expired`](Self::Expired) and
@@ -35,6 +36,10 @@ pub enum CookieError {
     /// cookie was expected, or the reverse; that case is read from the clear first byte, since
     /// the other kind's MAC inputs are not at hand).
     WrongProtocol,
+    /// The cookie binds ClientHello fields the caller could not give: a HelloVerifyRequest
+    /// cookie that binds cipher_suites and compression_methods, returned in a first fragment
+    /// that ends before them. It cannot be checked; treat it like an invalid cookie.
+    FieldsMissing,
     /// The MAC verified, but the cookie is older than the configured lifetime.
     Expired,
     /// The MAC verified, but the cookie's issue time is later than now plus the configured
@@ -51,6 +56,7 @@ impl fmt::Display for CookieError {
             Self::BadMac => "cookie MAC does not verify",
             Self::WrongPeer => "cookie MAC does not verify: cookie names another peer",
             Self::WrongProtocol => "cookie issued for another protocol",
+            Self::FieldsMissing => "cookie binds ClientHello fields that were not given",
             Self::Expired => "cookie expired",
             Self::FromFuture => "cookie issue time is in the future",
         })
@@ -72,7 +78,9 @@ pub enum SealError {
         /// The length that was given.
         len: usize,
     },
-    /// A ClientHello field is longer than 2^32 - 1 bytes, which no ClientHello can carry.
+    /// A ClientHello field is longer than its length prefix on the wire allows (255 bytes of
+    /// session_id or compression_methods, 65,535 of cipher_suites), which no ClientHello can
+    /// carry.
     FieldTooLong,
 }
 

@@ -1,6 +1,7 @@
 //! TLS 1.3 and DTLS 1.3 HelloRetryRequest cookies (RFC 8446 section 4.2.2, RFC 9147).
 
-use crate::jar::{MacTail, split_tag};
+use crate::fields::HelloFields;
+use crate::jar::{MacInput, split_tag};
 use crate::layout::{
     self, FLAG_KEY_SHARE, FLAG_SHA384, FORMAT_DTLS13, FORMAT_TLS13, HRR_FLAGS_AT, HRR_GROUP_AT,
     HRR_HASH_AT, HRR_SUITE_AT, Kind, SHA256_LEN, SHA384_LEN, hrr_cookie_len,
@@ -29,8 +30,45 @@ impl HrrProtocol {
     }
 }
 
-/// What a HelloRetryRequest cookie carries: what the server needs to rebuild the transcript
-/// (`message_hash` of ClientHello1, then the HelloRetryRequest) when ClientHello2 comes back.
+/// What ClientHello2 must repeat of ClientHello1 (RFC 8446 section 4.1.2), bound by a
+/// HelloRetryRequest cookie's MAC but not carried: sealed from ClientHello1, and given again
+/// from ClientHello2 to open the cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HrrBinding<'a> {
+    /// legacy_version, random, legacy_session_id, cipher_suites, legacy_compression_methods.
+    pub hello: HelloFields<'a>,
+    /// The groups of the client's key shares, in the client's order. Bound only when the
+    /// HelloRetryRequest carries no key_share (a cookie-only HRR), after which the client must
+    /// send its key shares unchanged; ignored after an HRR that selects a group, after which
+    /// ClientHello2 holds one share for that group.
+    pub key_share_groups: &'a [u16],
+}
+
+impl HrrBinding<'_> {
+    fn check(&self) -> Result<(), SealError> {
+        self.hello.check()?;
+        if self.key_share_groups.len() > usize::from(u16::MAX) {
+            return Err(SealError::FieldTooLong);
+        }
+        Ok(())
+    }
+
+    /// The hello fields, then, for a cookie-only HRR, the number of key share groups (u16)
+    /// and each group.
+    fn feed(&self, key_share_in_hrr: bool, m: &mut MacInput<'_>) {
+        self.hello.feed(m);
+        if !key_share_in_hrr {
+            m.u16(u16::try_from(self.key_share_groups.len()).unwrap_or(u16::MAX));
+            for g in self.key_share_groups {
+                m.u16(*g);
+            }
+        }
+    }
+}
+
+/// What a HelloRetryRequest cookie carries, what the server needs to rebuild the transcript
+/// (`message_hash` of ClientHello1, then the HelloRetryRequest) when ClientHello2 comes back,
+/// and what it binds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HrrParams<'a> {
     /// The cipher suite the HelloRetryRequest names.
@@ -41,6 +79,8 @@ pub struct HrrParams<'a> {
     pub key_share_in_hrr: bool,
     /// Hash(ClientHello1) with the suite's hash: 32 bytes (SHA-256) or 48 (SHA-384).
     pub ch1_hash: &'a [u8],
+    /// ClientHello1's fields that ClientHello2 must repeat.
+    pub binding: HrrBinding<'a>,
 }
 
 /// A HelloRetryRequest cookie that verified; owns its fields, no allocation.
@@ -77,7 +117,8 @@ impl CookieJar {
     ///
     /// # Errors
     /// [`SealError::BadHashLength`] unless `ch1_hash` is 32 or 48 bytes;
-    /// [`SealError::BufferTooSmall`] when `out` is shorter than the cookie.
+    /// [`SealError::BufferTooSmall`] when `out` is shorter than the cookie;
+    /// [`SealError::FieldTooLong`] for a bound field longer than its wire length prefix allows.
     pub fn seal_hrr(
         &self,
         now: Duration,
@@ -86,6 +127,7 @@ impl CookieJar {
         params: &HrrParams<'_>,
         out: &mut [u8],
     ) -> Result<usize, SealError> {
+        params.binding.check()?;
         let hash_len = params.ch1_hash.len();
         let hash_flag = match hash_len {
             SHA256_LEN => 0,
@@ -111,27 +153,34 @@ impl CookieJar {
             .ok_or(SealError::BufferTooSmall { needed })?;
         params_at.copy_from_slice(&[share_flag | hash_flag, s0, s1, g0, g1]);
         hash.copy_from_slice(params.ch1_hash);
-        self.seal_with(now, peer, protocol.format(), body, tag, &MacTail::NONE)?;
+        let binding = &params.binding;
+        let in_hrr = params.key_share_in_hrr;
+        self.seal_with(now, peer, protocol.format(), body, tag, |m| {
+            binding.feed(in_hrr, m);
+        })?;
         Ok(needed)
     }
 
     /// Opens a HelloRetryRequest cookie that `peer` returned at `now` in a `protocol`
-    /// ClientHello.
+    /// ClientHello2 whose fields are `binding`.
     ///
     /// # Errors
     /// Any [`CookieError`]. [`CookieError::WrongProtocol`] is reported after the MAC verified
     /// for a cookie issued for the other protocol, and from the first byte for a HelloVerifyRequest
-    /// cookie.
+    /// cookie. A ClientHello2 that changed a bound field fails the MAC
+    /// ([`CookieError::BadMac`]).
     pub fn open_hrr(
         &self,
         now: Duration,
         peer: SocketAddr,
         protocol: HrrProtocol,
+        binding: &HrrBinding<'_>,
         cookie: &[u8],
     ) -> Result<HrrCookie, CookieError> {
+        binding.check().map_err(|_| CookieError::Malformed)?;
         match layout::kind(cookie)? {
             Kind::Hrr => {}
-            Kind::Dtls12 => return Err(CookieError::WrongProtocol),
+            Kind::Dtls12 { .. } => return Err(CookieError::WrongProtocol),
         }
         let flags = *cookie.get(HRR_FLAGS_AT).ok_or(CookieError::Malformed)?;
         if flags & !(FLAG_KEY_SHARE | FLAG_SHA384) != 0 {
@@ -147,7 +196,8 @@ impl CookieJar {
         }
         let (body, tag) = split_tag(cookie, HRR_HASH_AT + hash_len)?;
         let now_ms = time::millis(now);
-        let header = self.open_with(now_ms, peer, body, tag, &MacTail::NONE)?;
+        let in_hrr = flags & FLAG_KEY_SHARE != 0;
+        let header = self.open_with(now_ms, peer, body, tag, |m| binding.feed(in_hrr, m))?;
         // From here on the cookie's contents are authentic.
         if header.format != protocol.format() {
             return Err(CookieError::WrongProtocol);
@@ -168,7 +218,7 @@ impl CookieJar {
             protocol,
             cipher_suite: field(HRR_SUITE_AT)?,
             group: field(HRR_GROUP_AT)?,
-            key_share_in_hrr: flags & FLAG_KEY_SHARE != 0,
+            key_share_in_hrr: in_hrr,
             hash,
             hash_len,
             issued_at: fresh.issued_at,

@@ -1,10 +1,10 @@
 //! [`CookieJar`]: a key ring plus a config, and the steps both cookie kinds share.
 
 use crate::layout::{HEADER_LEN, Header};
-use crate::mac::{self, MacKey};
-use crate::peer::{self, PEER_LEN};
+use crate::mac::{self, HmacSha256, MacKey};
+use crate::peer::{self, BoundPeer};
 use crate::time::{self, Fresh, Stale};
-use crate::{AddressBinding, ConfigError, CookieConfig, CookieError, KeyRing, SealError};
+use crate::{ConfigError, CookieConfig, CookieError, KeyRing, SealError};
 use core::net::SocketAddr;
 use core::time::Duration;
 use hmac::Mac;
@@ -58,8 +58,9 @@ impl CookieJar {
     }
 
     /// The sealing steps both kinds share. `body` is the cookie up to the tag, with everything
-    /// after the header already written; this writes the header, MACs the body, the binding, the
-    /// bound address and whatever `extra` feeds, and writes the truncated MAC into `tag`.
+    /// after the header already written; this writes the header, MACs the body, the bound
+    /// address, the issue time's era and whatever `bind` feeds, and writes the truncated MAC
+    /// into `tag`.
     pub(crate) fn seal_with(
         &self,
         now: Duration,
@@ -67,7 +68,7 @@ impl CookieJar {
         format: u8,
         body: &mut [u8],
         tag: &mut [u8],
-        tail: &MacTail<'_>,
+        bind: impl FnOnce(&mut MacInput<'_>),
     ) -> Result<(), SealError> {
         let now_ms = time::millis(now);
         let bound = peer::normalise(peer, self.config.binding());
@@ -81,7 +82,7 @@ impl CookieJar {
             body.get_mut(..HEADER_LEN)
                 .ok_or(SealError::BufferTooSmall { needed: HEADER_LEN })?
                 .copy_from_slice(&header.bytes());
-            let full = self.mac_of(key, body, &bound, tail);
+            let full = mac_of(key, body, &bound, time::era(now_ms), bind);
             for (t, m) in tag.iter_mut().zip(full.iter()) {
                 *t = *m;
             }
@@ -90,25 +91,27 @@ impl CookieJar {
     }
 
     /// The opening steps both kinds share, up to and including the MAC: reads the header, finds
-    /// the key it names, MACs `body` (the cookie up to the tag), the binding, the bound address
-    /// and whatever `extra` feeds, and compares with `tag` in constant time. On a MAC failure the
-    /// clear peer hint decides between [`CookieError::WrongPeer`] and [`CookieError::BadMac`].
-    /// Returns the header, now authentic.
+    /// the key it names, MACs `body` (the cookie up to the tag), the bound address, the era of
+    /// the issue time the stamp reads back as, and whatever `bind` feeds, and compares with
+    /// `tag` in constant time. On a MAC failure the clear peer hint decides between
+    /// [`CookieError::WrongPeer`] and [`CookieError::BadMac`]. Returns the header, now
+    /// authentic.
     pub(crate) fn open_with(
         &self,
         now_ms: u64,
         peer: SocketAddr,
         body: &[u8],
         tag: &[u8],
-        tail: &MacTail<'_>,
+        bind: impl FnOnce(&mut MacInput<'_>),
     ) -> Result<Header, CookieError> {
         let header = Header::read(body).ok_or(CookieError::Malformed)?;
         let bound = peer::normalise(peer, self.config.binding());
+        let era = time::era(time::issue_time(now_ms, header.stamp));
         let tolerance_ms = u64::from(self.config.freshness().future_tolerance_ms);
         let verified = self
             .ring
             .with_verifying_key(now_ms, tolerance_ms, header.key_id, |key| {
-                mac::tag_matches(&self.mac_of(key, body, &bound, tail), tag)
+                mac::tag_matches(&mac_of(key, body, &bound, era, bind), tag)
             })
             .ok_or(CookieError::UnknownKey)?;
         if verified {
@@ -118,46 +121,6 @@ impl CookieJar {
         } else {
             Err(CookieError::BadMac)
         }
-    }
-
-    /// The full MAC of the whole MAC input: the cookie body up to the tag, the binding byte, the
-    /// bound address, `tail.fixed`, then each of `tail.variable`. The fixed parts are gathered in
-    /// one stack buffer first: one `update` over whole blocks costs less than many small ones.
-    fn mac_of(
-        &self,
-        key: &MacKey,
-        body: &[u8],
-        bound: &[u8; PEER_LEN],
-        tail: &MacTail<'_>,
-    ) -> [u8; mac::MAC_LEN] {
-        let mode = [match self.config.binding() {
-            AddressBinding::IpAndPort => 0,
-            AddressBinding::IpOnly => 1,
-        }];
-        let parts: [&[u8]; 4] = [body, &mode, bound, tail.fixed];
-        let mut m = key.start();
-        let mut scratch = [0u8; SCRATCH_LEN];
-        let mut used = 0;
-        for part in parts {
-            let end = used + part.len();
-            match scratch.get_mut(used..end) {
-                Some(dst) => {
-                    dst.copy_from_slice(part);
-                    used = end;
-                }
-                // Not reached with this crate's layouts (at most 79 fixed bytes); correct anyway.
-                None => {
-                    m.update(scratch.get(..used).unwrap_or_default());
-                    m.update(part);
-                    used = 0;
-                }
-            }
-        }
-        m.update(scratch.get(..used).unwrap_or_default());
-        for part in tail.variable {
-            m.update(part);
-        }
-        mac::finish(m)
     }
 
     /// The freshness verdict for a cookie whose MAC verified.
@@ -172,22 +135,81 @@ impl CookieJar {
     }
 }
 
-/// Size of the stack buffer that gathers the fixed part of the MAC input.
-const SCRATCH_LEN: usize = 128;
-
-/// What a cookie kind adds to the MAC input after the bound address: fixed-size fields, then
-/// variable-length ones (whose lengths the fixed part must already have stated).
-pub(crate) struct MacTail<'a> {
-    pub(crate) fixed: &'a [u8],
-    pub(crate) variable: &'a [&'a [u8]],
+/// The full MAC of a cookie's whole MAC input: the cookie body up to the tag, the binding
+/// byte, the bound address, the issue time's era (2 bytes), then what the cookie kind binds.
+fn mac_of(
+    key: &MacKey,
+    body: &[u8],
+    bound: &BoundPeer,
+    era: u16,
+    bind: impl FnOnce(&mut MacInput<'_>),
+) -> [u8; mac::MAC_LEN] {
+    let mut hmac = key.start();
+    let mut m = MacInput {
+        mac: &mut hmac,
+        buf: [0; GATHER_LEN],
+        used: 0,
+    };
+    m.put(body);
+    m.u8(bound.tag());
+    m.put(bound.bytes());
+    m.u16(era);
+    bind(&mut m);
+    m.flush();
+    mac::finish(hmac)
 }
 
-impl MacTail<'_> {
-    /// Nothing more: HelloRetryRequest cookies carry all they bind.
-    pub(crate) const NONE: MacTail<'static> = MacTail {
-        fixed: &[],
-        variable: &[],
-    };
+/// Size of the stack buffer that gathers MAC input: two SHA-256 blocks, so every cookie's
+/// fixed part and a typical ClientHello's bound fields reach the HMAC in one `update`, which
+/// costs less than many small ones.
+const GATHER_LEN: usize = 128;
+
+/// MAC input written piece by piece, gathered on the stack and fed to the HMAC it borrows in
+/// large updates (the HMAC state is not moved around with it). Nothing is allocated; input
+/// longer than the buffer passes straight through.
+pub(crate) struct MacInput<'m> {
+    mac: &'m mut HmacSha256,
+    buf: [u8; GATHER_LEN],
+    used: usize,
+}
+
+impl MacInput<'_> {
+    /// Appends `bytes`.
+    #[inline]
+    pub(crate) fn put(&mut self, bytes: &[u8]) {
+        let end = self.used + bytes.len();
+        if let Some(dst) = self.buf.get_mut(self.used..end) {
+            dst.copy_from_slice(bytes);
+            self.used = end;
+            return;
+        }
+        self.flush();
+        match self.buf.get_mut(..bytes.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(bytes);
+                self.used = bytes.len();
+            }
+            None => self.mac.update(bytes),
+        }
+    }
+
+    /// Appends one byte.
+    #[inline]
+    pub(crate) fn u8(&mut self, v: u8) {
+        self.put(&[v]);
+    }
+
+    /// Appends a big-endian u16.
+    #[inline]
+    pub(crate) fn u16(&mut self, v: u16) {
+        self.put(&v.to_be_bytes());
+    }
+
+    fn flush(&mut self) {
+        self.mac
+            .update(self.buf.get(..self.used).unwrap_or_default());
+        self.used = 0;
+    }
 }
 
 /// Splits `cookie` into the part the MAC covers and the tag, at `tag_at`.

@@ -4,10 +4,10 @@
 //!
 //! | offset | len | field | why |
 //! |---|---|---|---|
-//! | 0 | 1 | format: `0x1K`, layout version 1 in the high nibble, kind `K` in the low one: 1 = DTLS 1.2 HelloVerifyRequest, 2 = TLS 1.3 HelloRetryRequest, 3 = DTLS 1.3 HelloRetryRequest | lets a future layout be told apart ([`UnknownVersion`](crate::CookieError::UnknownVersion)), and names the protocol so a verified cookie for the other one is reported as [`WrongProtocol`](crate::CookieError::WrongProtocol) |
+//! | 0 | 1 | format: `0x1K`, layout version 1 in the high nibble, kind `K` in the low one: 1 = DTLS 1.2 HelloVerifyRequest, 4 = DTLS 1.2 HelloVerifyRequest for a first fragment (binds only the fields before cipher_suites), 2 = TLS 1.3 HelloRetryRequest, 3 = DTLS 1.3 HelloRetryRequest | lets a future layout be told apart ([`UnknownVersion`](crate::CookieError::UnknownVersion)), names the protocol so a verified cookie for the other one is reported as [`WrongProtocol`](crate::CookieError::WrongProtocol), and tells opening which fields the MAC binds |
 //! | 1 | 1 | key id: the epoch's low byte, or the operator key id | picks the verifying key without trial MACs |
 //! | 2 | 4 | issue time, milliseconds since the UNIX epoch modulo 2^32 | freshness; see the crate README for the wrap rule |
-//! | 6 | 1 | peer hint: XOR of the bound address bytes | turns a MAC failure into [`WrongPeer`](crate::CookieError::WrongPeer) when it names another address |
+//! | 6 | 1 | peer hint: XOR of the binding byte and the bound address bytes | turns a MAC failure into [`WrongPeer`](crate::CookieError::WrongPeer) when it names another address |
 //!
 //! DTLS 1.2 (HelloVerifyRequest), [`DTLS12_COOKIE_LEN`] = 32 bytes, the most wolfSSL clients keep:
 //!
@@ -15,8 +15,6 @@
 //! |---|---|---|
 //! | 0 | 7 | header |
 //! | 7 | 25 | tag: HMAC-SHA256 truncated to 200 bits |
-//!
-//! The ClientHello fields RFC 6347 makes the client repeat are MAC input, not cookie content.
 //!
 //! TLS 1.3 / DTLS 1.3 (HelloRetryRequest cookie extension), [`hrr_cookie_len`]`(h)` = 28 + h
 //! bytes: 60 with SHA-256, 76 with SHA-384:
@@ -33,11 +31,22 @@
 //! Hash(ClientHello1) travels so a stateless server can rebuild the transcript (RFC 8446 4.4.1);
 //! it is a one-way digest, so the cookie does not let anyone rebuild ClientHello1 itself.
 //!
-//! MAC input, for both kinds: the cookie up to the tag, then one byte for the address binding
-//! (0 = IP and port, 1 = IP only), then the bound address (16 bytes, IPv4 as IPv4-mapped IPv6,
-//! then the port or zero). DTLS 1.2 then adds `client_version` (2), `random` (32), the lengths
-//! of `session_id`, `cipher_suites` and `compression_methods` (4 bytes each, so no two ways of
-//! splitting the bytes give the same input), then those three fields.
+//! MAC input, for every kind, in this order:
+//!
+//! 1. the cookie up to the tag;
+//! 2. the binding byte: bit 0 set for IP-only binding, bit 1 set for an IPv6 address;
+//! 3. the bound address: 4 bytes for IPv4 (and IPv4-mapped IPv6), 16 for IPv6, then the port
+//!    (2 bytes; zero with IP-only binding);
+//! 4. the issue time's era: bits 32..48 of its milliseconds (2 bytes), which the 32-bit stamp
+//!    drops, so a cookie from a wrap (~49.7 days) ago fails its MAC;
+//! 5. the ClientHello fields ClientHello2 must repeat, in their wire form: client_version (2),
+//!    random (32), session_id with its 1-byte length, and, except for kind 4,
+//!    cipher_suites with its 2-byte length and compression_methods with its 1-byte length;
+//! 6. for a HelloRetryRequest cookie whose flags say the HRR carried no key_share: the number of
+//!    the client's key shares (2 bytes), then each share's group (2 bytes), in the client's order.
+//!
+//! With an IPv4 peer, OpenSSL's DTLS 1.2 ClientHello1 gives a 110-byte MAC input: two SHA-256
+//! blocks after the precomputed key schedule, plus one for the outer hash.
 
 use crate::CookieError;
 
@@ -45,6 +54,9 @@ use crate::CookieError;
 const LAYOUT_V1: u8 = 0x10;
 /// Format byte of a DTLS 1.2 HelloVerifyRequest cookie.
 pub(crate) const FORMAT_DTLS12: u8 = LAYOUT_V1 | 0x1;
+/// Format byte of a DTLS 1.2 HelloVerifyRequest cookie that binds only the fields before
+/// cipher_suites.
+pub(crate) const FORMAT_DTLS12_PREFIX: u8 = LAYOUT_V1 | 0x4;
 /// Format byte of a TLS 1.3 HelloRetryRequest cookie.
 pub(crate) const FORMAT_TLS13: u8 = LAYOUT_V1 | 0x2;
 /// Format byte of a DTLS 1.3 HelloRetryRequest cookie.
@@ -96,8 +108,12 @@ const _: () = assert!(DTLS12_TAG_LEN >= 16 && HRR_TAG_LEN >= 16);
 /// What a cookie's first byte says it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
-    /// A HelloVerifyRequest cookie.
-    Dtls12,
+    /// A HelloVerifyRequest cookie; `prefix_only` for one that binds only the fields before
+    /// cipher_suites.
+    Dtls12 {
+        /// Kind 4.
+        prefix_only: bool,
+    },
     /// A HelloRetryRequest cookie (either protocol).
     Hrr,
 }
@@ -107,7 +123,8 @@ pub(crate) enum Kind {
 pub(crate) fn kind(cookie: &[u8]) -> Result<Kind, CookieError> {
     match cookie.first() {
         None => Err(CookieError::Malformed),
-        Some(&FORMAT_DTLS12) => Ok(Kind::Dtls12),
+        Some(&FORMAT_DTLS12) => Ok(Kind::Dtls12 { prefix_only: false }),
+        Some(&FORMAT_DTLS12_PREFIX) => Ok(Kind::Dtls12 { prefix_only: true }),
         Some(&FORMAT_TLS13) | Some(&FORMAT_DTLS13) => Ok(Kind::Hrr),
         Some(_) => Err(CookieError::UnknownVersion),
     }
@@ -169,10 +186,11 @@ mod tests {
     #[test]
     fn kinds() {
         assert_eq!(kind(&[]), Err(CookieError::Malformed));
-        assert_eq!(kind(&[0x11]), Ok(Kind::Dtls12));
+        assert_eq!(kind(&[0x11]), Ok(Kind::Dtls12 { prefix_only: false }));
+        assert_eq!(kind(&[0x14]), Ok(Kind::Dtls12 { prefix_only: true }));
         assert_eq!(kind(&[0x12, 0]), Ok(Kind::Hrr));
         assert_eq!(kind(&[0x13]), Ok(Kind::Hrr));
-        assert_eq!(kind(&[0x14]), Err(CookieError::UnknownVersion));
+        assert_eq!(kind(&[0x15]), Err(CookieError::UnknownVersion));
         assert_eq!(kind(&[0x21]), Err(CookieError::UnknownVersion));
         assert_eq!(kind(&[0x00]), Err(CookieError::UnknownVersion));
     }

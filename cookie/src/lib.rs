@@ -8,6 +8,7 @@ extern crate std;
 mod config;
 mod dtls12;
 mod error;
+mod fields;
 mod hrr;
 mod jar;
 mod keys;
@@ -19,9 +20,10 @@ mod time;
 pub use config::{
     CookieConfig, DEFAULT_FUTURE_TOLERANCE, DEFAULT_LIFETIME, MAX_FUTURE_TOLERANCE, MAX_LIFETIME,
 };
-pub use dtls12::{Dtls12Cookie, Dtls12Fields};
+pub use dtls12::Dtls12Cookie;
 pub use error::{ConfigError, CookieError, KeyError, SealError};
-pub use hrr::{HrrCookie, HrrParams, HrrProtocol};
+pub use fields::{HelloFields, HelloPrefix};
+pub use hrr::{HrrBinding, HrrCookie, HrrParams, HrrProtocol};
 pub use jar::CookieJar;
 pub use keys::{
     KeyRing, MAX_OPERATOR_KEYS, MAX_ROTATION_PERIOD, MIN_ROTATION_PERIOD, MIN_SECRET_LEN,

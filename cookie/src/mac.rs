@@ -11,6 +11,15 @@ use zeroize::Zeroizing;
 /// HMAC-SHA256.
 pub(crate) type HmacSha256 = Hmac<Sha256>;
 
+// An HMAC key schedule is two SHA-256 block states (`HmacCore` holds the inner and outer
+// `<Sha256 as EagerHash>::Core`); they are wiped on drop only because `sha2` is built with its
+// `zeroize` feature (see Cargo.toml). Checked here, so losing the feature breaks the build
+// instead of silently leaving key material in freed memory.
+const _: () = {
+    const fn wiped_on_drop<T: hmac::digest::zeroize::ZeroizeOnDrop>() {}
+    wiped_on_drop::<<Sha256 as hmac::digest::block_api::EagerHash>::Core>();
+};
+
 /// SHA-256's block size: HMAC keys up to this length are zero-padded to it.
 const BLOCK_LEN: usize = 64;
 

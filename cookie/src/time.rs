@@ -28,6 +28,25 @@ pub(crate) fn stamp(now_ms: u64) -> u32 {
     (now_ms & 0xffff_ffff) as u32
 }
 
+/// The issue time's "era": bits 32..48 of the milliseconds, which the stamp drops. It is not
+/// carried but bound: sealing feeds it to the MAC, and opening feeds the era of the issue time
+/// the stamp reads back as ([`issue_time`]). A cookie from one or more wraps ago (2^32 ms is
+/// ~49.7 days) then reads back into the wrong era and fails its MAC, whatever key sealed it;
+/// without this, a cookie sealed under a long-lived operator key would look fresh again
+/// ~49.7 days later.
+pub(crate) fn era(ms: u64) -> u16 {
+    // Truncation is the point: the era wraps every 2^48 ms (~8,900 years).
+    ((ms >> 32) & 0xffff) as u16
+}
+
+/// The full issue time a stamp reads back as at `now_ms` (see [`offset`]).
+pub(crate) fn issue_time(now_ms: u64, stamp_field: u32) -> u64 {
+    match offset(now_ms, stamp_field) {
+        Offset::Past(ago) => now_ms.saturating_sub(u64::from(ago)),
+        Offset::Future(ahead) => now_ms.saturating_add(u64::from(ahead)),
+    }
+}
+
 /// How a stamp relates to now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Offset {
@@ -147,11 +166,32 @@ mod tests {
     }
 
     #[test]
+    fn the_issue_time_reads_back_across_the_wrap_and_its_era_with_it() {
+        let wrap = 9u64 << 32;
+        for issued in [wrap - 5, wrap, wrap + 5, 1_700_000_000_000] {
+            for later in [0u64, 1, 30_000, 3_600_000] {
+                assert_eq!(issue_time(issued + later, stamp(issued)), issued);
+            }
+            // A clock slightly behind the issuer still finds the issuer's era.
+            assert_eq!(issue_time(issued - 1_000, stamp(issued)), issued);
+        }
+        assert_eq!(era(wrap - 1), 8);
+        assert_eq!(era(wrap), 9);
+        // One whole wrap later the stamp reads back as "now", in the next era.
+        let issued = 1_700_000_000_000u64;
+        let later = issued + (1 << 32);
+        assert_eq!(issue_time(later, stamp(issued)), later);
+        assert_ne!(era(issue_time(later, stamp(issued))), era(issued));
+    }
+
+    #[test]
     fn millis_saturates_instead_of_panicking() {
         assert_eq!(millis(Duration::MAX), u64::MAX);
         assert_eq!(millis(Duration::from_millis(1234)), 1234);
         // A stamp read at the very end of time must not overflow either.
         let _ = F.check(u64::MAX, 0);
         let _ = F.check(0, u32::MAX);
+        let _ = issue_time(u64::MAX, 0);
+        let _ = issue_time(0, u32::MAX);
     }
 }

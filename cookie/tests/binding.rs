@@ -6,7 +6,8 @@ use common::*;
 use core::net::SocketAddr;
 use core::time::Duration;
 use hellogate_cookie::{
-    AddressBinding, CookieConfig, CookieError, CookieJar, Dtls12Fields, HrrProtocol, KeyRing,
+    AddressBinding, CookieConfig, CookieError, CookieJar, DTLS12_COOKIE_LEN, HelloFields,
+    HelloPrefix, HrrProtocol, KeyRing,
 };
 
 const LATER: Duration = Duration::from_millis(1_700_000_000_250);
@@ -21,6 +22,53 @@ fn dtls12_round_trip_reports_age_and_issue_time() {
 }
 
 #[test]
+fn a_prefix_cookie_binds_version_random_and_session_id_only() {
+    let jar = jar();
+    let prefix = fields().prefix();
+    let mut c = [0u8; DTLS12_COOKIE_LEN];
+    jar.seal_dtls12_prefix(NOW, peer(), &prefix, &mut c)
+        .unwrap();
+    assert_eq!(c[0], 0x14);
+    // The whole ClientHello2 that follows opens it, whatever its suites.
+    let ok = jar.open_dtls12(LATER, peer(), &fields(), &c).unwrap();
+    assert!(ok.prefix_only);
+    let other_suites = HelloFields {
+        cipher_suites: &[0x00, 0x2f],
+        ..fields()
+    };
+    assert!(jar.open_dtls12(LATER, peer(), &other_suites, &c).is_ok());
+    assert!(jar.open_dtls12_prefix(LATER, peer(), &prefix, &c).is_ok());
+    // It still binds what it binds.
+    let random2 = [1u8; 32];
+    let changed = HelloPrefix {
+        random: &random2,
+        ..prefix
+    };
+    assert_eq!(
+        jar.open_dtls12_prefix(LATER, peer(), &changed, &c),
+        Err(CookieError::BadMac)
+    );
+    // A cookie binding the whole ClientHello cannot be checked against a prefix.
+    let whole = seal12(&jar, NOW, peer());
+    assert!(
+        !jar.open_dtls12(LATER, peer(), &fields(), &whole)
+            .unwrap()
+            .prefix_only
+    );
+    assert_eq!(
+        jar.open_dtls12_prefix(LATER, peer(), &prefix, &whole),
+        Err(CookieError::FieldsMissing)
+    );
+    // The kind byte is MAC input: relabelling a whole cookie as a prefix one fails.
+    let mut relabelled = whole;
+    relabelled[0] = 0x14;
+    assert_eq!(
+        jar.open_dtls12(LATER, peer(), &fields(), &relabelled),
+        Err(CookieError::BadMac)
+    );
+}
+
+#[test]
 fn dtls12_cookie_binds_every_repeated_field() {
     let jar = jar();
     let c = seal12(&jar, NOW, peer());
@@ -29,28 +77,28 @@ fn dtls12_cookie_binds_every_repeated_field() {
     let suites2 = [0xc0, 0x2b, 0xc0, 0x2f, 0x00, 0x9e];
     let base = fields();
     let variants = [
-        Dtls12Fields {
+        HelloFields {
             client_version: 0xfeff,
             ..base
         },
-        Dtls12Fields {
+        HelloFields {
             random: &random2,
             ..base
         },
-        Dtls12Fields {
+        HelloFields {
             session_id: &sid2,
             ..base
         },
-        Dtls12Fields {
+        HelloFields {
             cipher_suites: &suites2,
             ..base
         },
-        Dtls12Fields {
+        HelloFields {
             compression_methods: &[0, 1],
             ..base
         },
         // Moving a byte from one field to the next must not give the same MAC input.
-        Dtls12Fields {
+        HelloFields {
             session_id: &SESSION_ID[..31],
             cipher_suites: &[9, 0xc0, 0x2b, 0xc0, 0x2f, 0x00, 0x9e, 0x00, 0xff],
             ..base
@@ -78,7 +126,7 @@ fn cookie_for_another_address_is_wrong_peer() {
     for other in others {
         let e12 = jar.open_dtls12(LATER, other, &fields(), &c12).unwrap_err();
         let e13 = jar
-            .open_hrr(LATER, other, HrrProtocol::Dtls13, &hrr)
+            .open_hrr(LATER, other, HrrProtocol::Dtls13, &binding(), &hrr)
             .unwrap_err();
         // The hint tells single-byte differences apart for sure; others at least fail the MAC.
         assert!(matches!(e12, CookieError::WrongPeer | CookieError::BadMac));
@@ -89,7 +137,7 @@ fn cookie_for_another_address_is_wrong_peer() {
         Err(CookieError::WrongPeer)
     );
     assert_eq!(
-        jar.open_hrr(LATER, others[1], HrrProtocol::Dtls13, &hrr),
+        jar.open_hrr(LATER, others[1], HrrProtocol::Dtls13, &binding(), &hrr),
         Err(CookieError::WrongPeer)
     );
 }
@@ -102,7 +150,10 @@ fn ipv4_and_its_mapped_ipv6_form_are_the_same_peer() {
     let c = seal12(&jar, NOW, v4);
     assert!(jar.open_dtls12(LATER, mapped, &fields(), &c).is_ok());
     let h = seal_hrr(&jar, NOW, mapped, HrrProtocol::Tls13, &params256());
-    assert!(jar.open_hrr(LATER, v4, HrrProtocol::Tls13, &h).is_ok());
+    assert!(
+        jar.open_hrr(LATER, v4, HrrProtocol::Tls13, &binding(), &h)
+            .is_ok()
+    );
 }
 
 #[test]
@@ -143,7 +194,9 @@ fn hrr_round_trip_returns_every_bound_field() {
     ] {
         let c = seal_hrr(&jar, NOW, peer(), protocol, &params);
         assert_eq!(c.len(), 28 + params.ch1_hash.len());
-        let ok = jar.open_hrr(LATER, peer(), protocol, &c).unwrap();
+        let ok = jar
+            .open_hrr(LATER, peer(), protocol, &binding(), &c)
+            .unwrap();
         assert_eq!(ok.protocol, protocol);
         assert_eq!(ok.cipher_suite, params.cipher_suite);
         assert_eq!(ok.group, params.group);
@@ -160,18 +213,18 @@ fn hrr_cookie_for_the_other_protocol_is_wrong_protocol() {
     let tls = seal_hrr(&jar, NOW, peer(), HrrProtocol::Tls13, &params256());
     let dtls = seal_hrr(&jar, NOW, peer(), HrrProtocol::Dtls13, &params256());
     assert_eq!(
-        jar.open_hrr(LATER, peer(), HrrProtocol::Dtls13, &tls),
+        jar.open_hrr(LATER, peer(), HrrProtocol::Dtls13, &binding(), &tls),
         Err(CookieError::WrongProtocol)
     );
     assert_eq!(
-        jar.open_hrr(LATER, peer(), HrrProtocol::Tls13, &dtls),
+        jar.open_hrr(LATER, peer(), HrrProtocol::Tls13, &binding(), &dtls),
         Err(CookieError::WrongProtocol)
     );
     // WrongProtocol is only said of authentic cookies: a forged one is a MAC failure.
     let mut forged = dtls.clone();
     forged[20] ^= 1;
     assert_eq!(
-        jar.open_hrr(LATER, peer(), HrrProtocol::Tls13, &forged),
+        jar.open_hrr(LATER, peer(), HrrProtocol::Tls13, &binding(), &forged),
         Err(CookieError::BadMac)
     );
 }
@@ -182,7 +235,7 @@ fn cookies_of_the_other_kind_are_wrong_protocol() {
     let c12 = seal12(&jar, NOW, peer());
     let hrr = seal_hrr(&jar, NOW, peer(), HrrProtocol::Dtls13, &params256());
     assert_eq!(
-        jar.open_hrr(LATER, peer(), HrrProtocol::Dtls13, &c12),
+        jar.open_hrr(LATER, peer(), HrrProtocol::Dtls13, &binding(), &c12),
         Err(CookieError::WrongProtocol)
     );
     assert_eq!(
@@ -204,7 +257,7 @@ fn the_same_cookie_is_sealed_whether_keys_are_cached_or_derived() {
     let c = seal_hrr(&uncached, NOW, peer(), HrrProtocol::Tls13, &params384());
     assert!(
         cached
-            .open_hrr(LATER, peer(), HrrProtocol::Tls13, &c)
+            .open_hrr(LATER, peer(), HrrProtocol::Tls13, &binding(), &c)
             .is_ok()
     );
 }

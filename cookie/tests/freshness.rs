@@ -20,13 +20,16 @@ fn expired_cookies_fail_as_expired() {
         jar.open_dtls12(edge, peer(), &fields(), &c).unwrap().age,
         Duration::from_secs(30)
     );
-    assert!(jar.open_hrr(edge, peer(), HrrProtocol::Tls13, &h).is_ok());
+    assert!(
+        jar.open_hrr(edge, peer(), HrrProtocol::Tls13, &binding(), &h)
+            .is_ok()
+    );
     assert_eq!(
         jar.open_dtls12(edge + MS, peer(), &fields(), &c),
         Err(CookieError::Expired)
     );
     assert_eq!(
-        jar.open_hrr(edge + MS, peer(), HrrProtocol::Tls13, &h),
+        jar.open_hrr(edge + MS, peer(), HrrProtocol::Tls13, &binding(), &h),
         Err(CookieError::Expired)
     );
     // Still in the same epoch an hour-long ring keeps, and long expired.
@@ -57,7 +60,7 @@ fn cookies_from_the_future_fail_beyond_the_tolerance() {
         &params384(),
     );
     assert_eq!(
-        jar.open_hrr(NOW, peer(), HrrProtocol::Dtls13, &h),
+        jar.open_hrr(NOW, peer(), HrrProtocol::Dtls13, &binding(), &h),
         Err(CookieError::FromFuture)
     );
 }
@@ -137,6 +140,40 @@ fn old_cookies_read_as_expired_not_as_future_up_to_46_days() {
             jar.open_dtls12(then, peer(), &fields(), &c),
             Err(CookieError::Expired),
             "{days} days"
+        );
+    }
+}
+
+#[test]
+fn operator_key_cookies_never_come_back_after_the_time_field_wraps() {
+    // The 32-bit stamp repeats every 2^32 ms (~49.7 days) and operator keys never expire by
+    // themselves; the issue time's era, bound by the MAC, keeps old cookies dead.
+    let jar = long_lived_jar();
+    let wrap = 1u64 << 32;
+    for kind in all_kinds(&jar) {
+        let c = kind.bytes();
+        // Past the 46.6-day "past" window the stamp reads as the future or as recent, in the
+        // wrong era: the MAC fails.
+        for later in [
+            47 * 86_400_000,
+            wrap - 1,
+            wrap,
+            wrap + 1,
+            wrap + 20_000,
+            2 * wrap,
+        ] {
+            let then = NOW + Duration::from_millis(later);
+            assert!(!kind.open(&jar, then, c), "{later} ms later");
+        }
+        // Within it, an old cookie is reported as what it is.
+        assert!(!kind.open(&jar, NOW + Duration::from_secs(46 * 86_400), c));
+    }
+    let c = seal12(&jar, NOW, peer());
+    for later in [wrap, wrap + 20_000] {
+        assert_eq!(
+            jar.open_dtls12(NOW + Duration::from_millis(later), peer(), &fields(), &c),
+            Err(CookieError::BadMac),
+            "{later} ms later"
         );
     }
 }

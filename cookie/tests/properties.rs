@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use core::net::{IpAddr, Ipv6Addr, SocketAddr};
 use core::time::Duration;
-use hellogate_cookie::{CookieError, Dtls12Fields, HrrParams, HrrProtocol};
+use hellogate_cookie::{CookieError, HelloFields, HrrBinding, HrrParams, HrrProtocol};
 use proptest::prelude::*;
 
 fn any_peer() -> impl Strategy<Value = SocketAddr> {
@@ -36,7 +36,7 @@ proptest! {
         // A one-hour ring keeps the cookie's epoch valid for ages up to 30 s.
         let jar = jar();
         let now = Duration::from_millis(now_ms);
-        let f = Dtls12Fields {
+        let f = HelloFields {
             client_version: version,
             random: &random,
             session_id: &sid,
@@ -60,11 +60,11 @@ proptest! {
         let mut comp2 = comp.clone();
         comp2.push(flip);
         let changed = match which {
-            0 => Dtls12Fields { client_version: version ^ u16::from(flip), ..f },
-            1 => Dtls12Fields { random: &random2, ..f },
-            2 => Dtls12Fields { session_id: &sid2, ..f },
-            3 => Dtls12Fields { cipher_suites: &suites2, ..f },
-            _ => Dtls12Fields { compression_methods: &comp2, ..f },
+            0 => HelloFields { client_version: version ^ u16::from(flip), ..f },
+            1 => HelloFields { random: &random2, ..f },
+            2 => HelloFields { session_id: &sid2, ..f },
+            3 => HelloFields { cipher_suites: &suites2, ..f },
+            _ => HelloFields { compression_methods: &comp2, ..f },
         };
         prop_assert_eq!(
             jar.open_dtls12(now, peer, &changed, &c),
@@ -82,25 +82,71 @@ proptest! {
         dtls in any::<bool>(),
         hash in proptest::collection::vec(any::<u8>(), 48),
         long in any::<bool>(),
+        random in any::<[u8; 32]>(),
+        sid in proptest::collection::vec(any::<u8>(), 0..=32),
+        suites in proptest::collection::vec(any::<u8>(), 0..64),
+        groups in proptest::collection::vec(any::<u16>(), 0..6),
+        which in 0usize..6,
+        flip in any::<u8>(),
     ) {
         let jar = jar();
         let now = Duration::from_millis(now_ms);
         let protocol = if dtls { HrrProtocol::Dtls13 } else { HrrProtocol::Tls13 };
         let hash = if long { &hash[..] } else { &hash[..32] };
-        let p = HrrParams { cipher_suite: suite, group, key_share_in_hrr: share, ch1_hash: hash };
+        let hello = HelloFields {
+            client_version: 0x0303,
+            random: &random,
+            session_id: &sid,
+            cipher_suites: &suites,
+            compression_methods: &[0],
+        };
+        let binding = HrrBinding { hello, key_share_groups: &groups };
+        let p = HrrParams {
+            cipher_suite: suite,
+            group,
+            key_share_in_hrr: share,
+            ch1_hash: hash,
+            binding,
+        };
         let c = seal_hrr(&jar, now, peer, protocol, &p);
-        let ok = jar.open_hrr(now, peer, protocol, &c).unwrap();
+        let ok = jar.open_hrr(now, peer, protocol, &binding, &c).unwrap();
         prop_assert_eq!(ok.cipher_suite, suite);
         prop_assert_eq!(ok.group, group);
         prop_assert_eq!(ok.key_share_in_hrr, share);
         prop_assert_eq!(ok.ch1_hash(), hash);
+
+        // ClientHello2 changing a field it must repeat fails the MAC; its key share groups
+        // count only after a cookie-only HRR (after one that selects a group they change).
+        let flip = flip | 1;
+        let mut random2 = random;
+        random2[31] ^= flip;
+        let mut sid2 = sid.clone();
+        sid2.push(flip);
+        let mut suites2 = suites.clone();
+        suites2.push(flip);
+        let mut groups2 = groups.clone();
+        groups2.push(u16::from(flip));
+        let changed = match which {
+            0 => HrrBinding { hello: HelloFields { client_version: 0x0304, ..hello }, ..binding },
+            1 => HrrBinding { hello: HelloFields { random: &random2, ..hello }, ..binding },
+            2 => HrrBinding { hello: HelloFields { session_id: &sid2, ..hello }, ..binding },
+            3 => HrrBinding { hello: HelloFields { cipher_suites: &suites2, ..hello }, ..binding },
+            4 => HrrBinding { hello: HelloFields { compression_methods: &[1], ..hello }, ..binding },
+            _ => HrrBinding { key_share_groups: &groups2, ..binding },
+        };
+        let r = jar.open_hrr(now, peer, protocol, &changed, &c);
+        if which == 5 && share {
+            prop_assert!(r.is_ok(), "groups are not bound after an HRR that selects a group");
+        } else {
+            prop_assert_eq!(r, Err(CookieError::BadMac));
+        }
     }
 
     #[test]
     fn arbitrary_bytes_never_verify(bytes in proptest::collection::vec(any::<u8>(), 0..100)) {
         let jar = jar();
         prop_assert!(jar.open_dtls12(NOW, peer(), &fields(), &bytes).is_err());
-        prop_assert!(jar.open_hrr(NOW, peer(), HrrProtocol::Tls13, &bytes).is_err());
-        prop_assert!(jar.open_hrr(NOW, peer(), HrrProtocol::Dtls13, &bytes).is_err());
+        prop_assert!(jar.open_hrr(NOW, peer(), HrrProtocol::Tls13, &binding(), &bytes).is_err());
+        prop_assert!(jar.open_hrr(NOW, peer(), HrrProtocol::Dtls13, &binding(), &bytes).is_err());
     }
 }

@@ -1,34 +1,65 @@
 //! Starting from a valid cookie, any change to its bytes (bit flips, truncation, extension),
-//! to the peer, or to the DTLS 1.2 fields it binds makes it fail.
+//! to the peer, to the ClientHello fields it binds or to the protocol makes it fail.
 #![no_main]
 
 use arbitrary::Arbitrary;
 use core::net::{IpAddr, Ipv4Addr, SocketAddr};
 use core::time::Duration;
 use hellogate_cookie::{
-    CookieConfig, CookieJar, DTLS12_COOKIE_LEN, Dtls12Fields, HRR_COOKIE_MAX_LEN, HrrParams,
-    HrrProtocol, KeyRing,
+    CookieConfig, CookieJar, DTLS12_COOKIE_LEN, HRR_COOKIE_MAX_LEN, HelloFields, HrrBinding,
+    HrrParams, HrrProtocol, KeyRing, SealError,
 };
 use libfuzzer_sys::fuzz_target;
+
+/// The ClientHello fields a cookie binds.
+#[derive(Debug, Arbitrary)]
+struct Hello {
+    version: u16,
+    random: [u8; 32],
+    session_id: Vec<u8>,
+    cipher_suites: Vec<u8>,
+    compression: Vec<u8>,
+    /// Flip one byte of `random` at open time (when the xor is non-zero).
+    random_flip: (u8, u8),
+}
+
+impl Hello {
+    fn fields(&self) -> HelloFields<'_> {
+        HelloFields {
+            client_version: self.version,
+            random: &self.random,
+            session_id: &self.session_id,
+            cipher_suites: &self.cipher_suites,
+            compression_methods: &self.compression,
+        }
+    }
+
+    /// The random as ClientHello2 gives it, and whether it changed.
+    fn random_at_open(&self) -> ([u8; 32], bool) {
+        let mut r = self.random;
+        r[usize::from(self.random_flip.0) % 32] ^= self.random_flip.1;
+        (r, self.random_flip.1 != 0)
+    }
+}
 
 #[derive(Debug, Arbitrary)]
 enum Kind {
     Dtls12 {
-        version: u16,
-        random: [u8; 32],
-        session_id: Vec<u8>,
-        cipher_suites: Vec<u8>,
-        compression: Vec<u8>,
-        /// Flip one byte of `random` at open time (when the xor is non-zero).
-        random_flip: (u8, u8),
+        hello: Hello,
+        /// Seal a first-fragment cookie (binds version, random and session_id only).
+        prefix: bool,
     },
     Hrr {
+        hello: Hello,
         dtls: bool,
         suite: u16,
         group: u16,
         key_share: bool,
         sha384: bool,
         hash: [u8; 48],
+        groups: Vec<u16>,
+        /// Append a group at open time (changes the binding of a cookie-only HRR).
+        extra_group: Option<u16>,
         /// Open for the other protocol.
         swap_protocol: bool,
     },
@@ -70,43 +101,34 @@ fuzz_target!(|input: Input| {
     // Seals, checks the untouched cookie verifies, and returns a closure that opens a candidate
     // with the open-time inputs (possibly changed).
     let (len, open_changed): (usize, Box<dyn Fn(&[u8]) -> bool>) = match &input.kind {
-        Kind::Dtls12 {
-            version,
-            random,
-            session_id,
-            cipher_suites,
-            compression,
-            random_flip,
-        } => {
-            let fields = Dtls12Fields {
-                client_version: *version,
-                random,
-                session_id,
-                cipher_suites,
-                compression_methods: compression,
+        Kind::Dtls12 { hello, prefix } => {
+            let fields = hello.fields();
+            let sealed_ok = if *prefix {
+                jar.seal_dtls12_prefix(sealed, peer, &fields.prefix(), &mut buf)
+            } else {
+                jar.seal_dtls12(sealed, peer, &fields, &mut buf)
             };
-            let n = jar
-                .seal_dtls12(sealed, peer, &fields, &mut buf)
-                .expect("seal");
+            let n = match sealed_ok {
+                Ok(n) => n,
+                // Fields no ClientHello can carry (over their wire length prefixes).
+                Err(SealError::FieldTooLong) => return,
+                Err(e) => panic!("seal: {e}"),
+            };
             assert_eq!(n, DTLS12_COOKIE_LEN);
-            assert!(jar.open_dtls12(opened, peer, &fields, &buf[..n]).is_ok());
-            let mut random2 = *random;
-            random2[usize::from(random_flip.0) % 32] ^= random_flip.1;
-            let changed_inputs = random_flip.1 != 0 || input.port_delta != 0;
-            let session_id = session_id.clone();
-            let cipher_suites = cipher_suites.clone();
-            let compression = compression.clone();
-            let (version, jar_ref) = (*version, &jar);
+            let back = jar
+                .open_dtls12(opened, peer, &fields, &buf[..n])
+                .expect("open");
+            assert_eq!(back.prefix_only, *prefix);
+            let (random2, random_changed) = hello.random_at_open();
+            let changed_inputs = random_changed || input.port_delta != 0;
             let original = buf[..n].to_vec();
+            let jar_ref = &jar;
             (
                 n,
                 Box::new(move |c: &[u8]| {
-                    let f = Dtls12Fields {
-                        client_version: version,
+                    let f = HelloFields {
                         random: &random2,
-                        session_id: &session_id,
-                        cipher_suites: &cipher_suites,
-                        compression_methods: &compression,
+                        ..hello.fields()
                     };
                     let ok = jar_ref.open_dtls12(opened, open_peer, &f, c).is_ok();
                     // Only the untouched cookie with untouched inputs may verify.
@@ -115,12 +137,15 @@ fuzz_target!(|input: Input| {
             )
         }
         Kind::Hrr {
+            hello,
             dtls,
             suite,
             group,
             key_share,
             sha384,
             hash,
+            groups,
+            extra_group,
             swap_protocol,
         } => {
             let protocol = if *dtls {
@@ -129,17 +154,24 @@ fuzz_target!(|input: Input| {
                 HrrProtocol::Tls13
             };
             let hash_len = if *sha384 { 48 } else { 32 };
+            let binding = HrrBinding {
+                hello: hello.fields(),
+                key_share_groups: groups,
+            };
             let params = HrrParams {
                 cipher_suite: *suite,
                 group: *group,
                 key_share_in_hrr: *key_share,
                 ch1_hash: &hash[..hash_len],
+                binding,
             };
-            let n = jar
-                .seal_hrr(sealed, peer, protocol, &params, &mut buf)
-                .expect("seal");
+            let n = match jar.seal_hrr(sealed, peer, protocol, &params, &mut buf) {
+                Ok(n) => n,
+                Err(SealError::FieldTooLong) => return,
+                Err(e) => panic!("seal: {e}"),
+            };
             let back = jar
-                .open_hrr(opened, peer, protocol, &buf[..n])
+                .open_hrr(opened, peer, protocol, &binding, &buf[..n])
                 .expect("open");
             assert_eq!(back.ch1_hash(), params.ch1_hash);
             assert_eq!((back.cipher_suite, back.group), (*suite, *group));
@@ -148,14 +180,27 @@ fuzz_target!(|input: Input| {
                 (HrrProtocol::Tls13, true) => HrrProtocol::Dtls13,
                 (HrrProtocol::Dtls13, true) => HrrProtocol::Tls13,
             };
-            let changed_inputs = *swap_protocol || input.port_delta != 0;
+            let (random2, random_changed) = hello.random_at_open();
+            let mut groups2 = groups.clone();
+            groups2.extend(extra_group);
+            // The key share groups are bound only by a cookie-only HRR.
+            let groups_changed = extra_group.is_some() && !*key_share;
+            let changed_inputs =
+                *swap_protocol || input.port_delta != 0 || random_changed || groups_changed;
             let original = buf[..n].to_vec();
             let jar_ref = &jar;
             (
                 n,
                 Box::new(move |c: &[u8]| {
+                    let b = HrrBinding {
+                        hello: HelloFields {
+                            random: &random2,
+                            ..hello.fields()
+                        },
+                        key_share_groups: &groups2,
+                    };
                     let ok = jar_ref
-                        .open_hrr(opened, open_peer, open_protocol, c)
+                        .open_hrr(opened, open_peer, open_protocol, &b, c)
                         .is_ok();
                     !ok || (c == original.as_slice() && !changed_inputs)
                 }),

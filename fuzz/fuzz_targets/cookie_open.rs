@@ -4,7 +4,7 @@
 
 use core::net::{IpAddr, Ipv6Addr, SocketAddr};
 use core::time::Duration;
-use hellogate_cookie::{CookieConfig, CookieJar, Dtls12Fields, HrrProtocol, KeyRing};
+use hellogate_cookie::{CookieConfig, CookieJar, HelloFields, HrrBinding, HrrProtocol, KeyRing};
 use libfuzzer_sys::fuzz_target;
 
 fn jar(refreshed_at: Option<Duration>) -> CookieJar {
@@ -42,7 +42,7 @@ fuzz_target!(|data: &[u8]| {
         port,
     );
     let random = [7u8; 32];
-    let fields = Dtls12Fields {
+    let fields = HelloFields {
         client_version: 0xfefd,
         random: &random,
         session_id: &[],
@@ -58,13 +58,21 @@ fuzz_target!(|data: &[u8]| {
             *id = jar.ring().sealing_key_id(now);
         }
     }
+    let binding = HrrBinding {
+        hello: fields,
+        key_share_groups: &[0x001d],
+    };
     assert!(jar.open_dtls12(now, peer, &fields, &patched).is_err());
     assert!(
-        jar.open_hrr(now, peer, HrrProtocol::Tls13, &patched)
+        jar.open_dtls12_prefix(now, peer, &fields.prefix(), &patched)
             .is_err()
     );
     assert!(
-        jar.open_hrr(now, peer, HrrProtocol::Dtls13, &patched)
+        jar.open_hrr(now, peer, HrrProtocol::Tls13, &binding, &patched)
+            .is_err()
+    );
+    assert!(
+        jar.open_hrr(now, peer, HrrProtocol::Dtls13, &binding, &patched)
             .is_err()
     );
 });

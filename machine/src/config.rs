@@ -112,10 +112,10 @@ pub enum ConfigError {
     BadCipherSuites,
     /// No group configured.
     NoGroups,
-    /// Neither DTLS 1.2 nor DTLS 1.3 nor TLS is usable.
-    NothingEnabled,
     /// The stream cap is below one ClientHello's minimum or above 16 MiB.
     BadStreamBuffer,
+    /// The cookie settings do not fit the key ring (it rotates faster than cookies live).
+    Cookie(hellogate_cookie::ConfigError),
 }
 
 impl core::fmt::Display for ConfigError {
@@ -123,8 +123,8 @@ impl core::fmt::Display for ConfigError {
         f.write_str(match self {
             Self::BadCipherSuites => "cipher suites must be a non-empty list of TLS 1.3 suites",
             Self::NoGroups => "at least one group is needed",
-            Self::NothingEnabled => "no protocol enabled",
             Self::BadStreamBuffer => "max_stream_buffer must be between 512 bytes and 16 MiB",
+            Self::Cookie(e) => return write!(f, "cookie settings: {e}"),
         })
     }
 }

@@ -8,7 +8,9 @@ use hellogate_codec::{
     CipherSuite, ClientHello, EncodeError, Framing, HashAlgorithm, HelloRetryRequest, NamedGroup,
     ProtocolVersion, write_message_hash,
 };
-use hellogate_cookie::{HRR_COOKIE_MAX_LEN, HrrCookie, HrrParams, HrrProtocol};
+use hellogate_cookie::{
+    HRR_COOKIE_MAX_LEN, HelloFields, HrrBinding, HrrCookie, HrrParams, HrrProtocol,
+};
 use sha2::{Digest, Sha256, Sha384};
 
 use crate::config::HrrKeyShare;
@@ -23,6 +25,57 @@ pub(crate) struct Plan {
     pub(crate) hash: HashAlgorithm,
     pub(crate) group: NamedGroup,
     pub(crate) key_share_in_hrr: bool,
+}
+
+/// Most key shares whose groups a cookie binds after a cookie-only HelloRetryRequest. Real
+/// clients send one to three; a ClientHello1 with more gets an HRR that names a group.
+pub(crate) const MAX_KEY_SHARES: usize = 32;
+
+/// The groups of a ClientHello's key shares, gathered on the stack for the cookie to bind.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ShareGroups {
+    groups: [u16; MAX_KEY_SHARES],
+    len: usize,
+    /// More than [`MAX_KEY_SHARES`] shares: the list is incomplete.
+    overflow: bool,
+}
+
+impl ShareGroups {
+    pub(crate) fn of(ch: &ClientHello<'_>) -> Self {
+        let mut g = Self {
+            groups: [0; MAX_KEY_SHARES],
+            len: 0,
+            overflow: false,
+        };
+        for e in ch.known.key_shares.iter().flat_map(|s| s.iter()) {
+            match g.groups.get_mut(g.len) {
+                Some(slot) => {
+                    *slot = e.group.0;
+                    g.len += 1;
+                }
+                None => g.overflow = true,
+            }
+        }
+        g
+    }
+
+    fn as_slice(&self) -> &[u16] {
+        self.groups.get(..self.len).unwrap_or(&self.groups)
+    }
+}
+
+/// What ClientHello2 must repeat of ClientHello1: the cookie binds it (RFC 8446 4.1.2).
+pub(crate) fn binding<'a>(ch: &ClientHello<'a>, groups: &'a ShareGroups) -> HrrBinding<'a> {
+    HrrBinding {
+        hello: HelloFields {
+            client_version: ch.legacy_version.0,
+            random: ch.random,
+            session_id: ch.legacy_session_id,
+            cipher_suites: ch.cipher_suites.as_bytes(),
+            compression_methods: ch.legacy_compression_methods,
+        },
+        key_share_groups: groups.as_slice(),
+    }
 }
 
 /// Chooses suite and group by server preference (RFC 8446 section 4.1.1).
@@ -54,6 +107,8 @@ pub(crate) fn plan(
         .iter()
         .copied()
         .find(|g| supported(*g) && !shared(*g));
+    // A cookie-only HRR binds the client's share groups, which needs them all.
+    let with_share = with_share.filter(|_| !ShareGroups::of(ch).overflow);
     let choice = match (cfg.hrr_key_share, with_share, without_share) {
         (HrrKeyShare::NewGroup, _, Some(g)) => Some((g, true)),
         (HrrKeyShare::NewGroup, Some(g), None) => Some((g, false)),
@@ -154,11 +209,13 @@ pub(crate) fn write_hrr(
 ) -> Result<(usize, Ch1Hash), Reason> {
     let (digest, dlen) = ch1_hash(plan.hash, body);
     let mut cookie = [0u8; HRR_COOKIE_MAX_LEN];
+    let groups = ShareGroups::of(ch);
     let params = HrrParams {
         cipher_suite: plan.suite.0,
         group: plan.group.0,
         key_share_in_hrr: plan.key_share_in_hrr,
         ch1_hash: digest.get(..dlen).unwrap_or(&digest),
+        binding: binding(ch, &groups),
     };
     let n = l
         .jar()
@@ -219,7 +276,10 @@ pub(crate) fn accept_ch2(
     out: &mut [u8],
     t: &mut impl Tracer,
 ) -> Result<Continuation, Reason> {
-    let c = l.jar().open_hrr(now, peer, f.protocol, cookie);
+    let groups = ShareGroups::of(ch);
+    let c = l
+        .jar()
+        .open_hrr(now, peer, f.protocol, &binding(ch, &groups), cookie);
     t.check("cookie verifies", c.is_ok(), cookie_detail(&c));
     let c = c.map_err(Reason::Cookie)?;
     if let Some(h) = expected_ch1 {
@@ -296,8 +356,10 @@ fn check_ch2(
             let mut it = s.iter();
             matches!((it.next(), it.next()), (Some(e), None) if e.group == group)
         }
-        // After a cookie-only HRR: the client's shares are unchanged, one is for the group.
-        Some(s) => s.find(group).is_some(),
+        // After a cookie-only HRR: the client's shares are unchanged (the cookie's MAC bound
+        // their groups, all of them: ClientHello1 had at most MAX_KEY_SHARES), and one is for
+        // the group.
+        Some(s) => s.find(group).is_some() && !ShareGroups::of(ch).overflow,
     };
     t.check(
         "ClientHello2 key_share fits the HelloRetryRequest",
@@ -330,5 +392,6 @@ pub(crate) fn cookie_detail<T>(r: &Result<T, hellogate_cookie::CookieError>) -> 
         Err(E::WrongProtocol) => "wrong protocol",
         Err(E::Expired) => "expired",
         Err(E::FromFuture) => "from the future",
+        Err(E::FieldsMissing) => "binds fields this fragment lacks",
     }
 }

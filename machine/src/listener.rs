@@ -8,7 +8,7 @@ use hellogate_codec::{
     Alert, AlertDescription, ClientHello, ContentType, DtlsClientHelloPrefix, DtlsHandshake,
     DtlsRecord, Flavor, Framing, HandshakeType, HelloVerifyRequest, ProtocolVersion, RecordFraming,
 };
-use hellogate_cookie::{CookieError, CookieJar, DTLS12_COOKIE_LEN, Dtls12Fields, KeyRing};
+use hellogate_cookie::{CookieJar, DTLS12_COOKIE_LEN, HelloFields, KeyRing};
 
 use crate::config::{Admission, Config, ConfigError};
 use crate::decision::{Accepted, AcceptedHello, Continuation, Decision, Reason, ReplyKind};
@@ -33,7 +33,7 @@ impl Listener {
     /// Builds a listener; the configuration is checked here, once.
     pub fn new(config: Config, ring: KeyRing) -> Result<Self, ConfigError> {
         config.validate()?;
-        let jar = CookieJar::new(ring, config.cookie).map_err(|_| ConfigError::BadStreamBuffer)?;
+        let jar = CookieJar::new(ring, config.cookie).map_err(ConfigError::Cookie)?;
         Ok(Self {
             config,
             jar,
@@ -266,7 +266,7 @@ impl Listener {
         if !offers12 {
             return Decision::Drop(Reason::UnsupportedVersion);
         }
-        let fields = Dtls12Fields {
+        let fields = HelloFields {
             client_version: ch.legacy_version.0,
             random: ch.random,
             session_id: ch.legacy_session_id,
@@ -348,7 +348,7 @@ impl Listener {
             Some((s, c)) => (s.as_bytes(), c, true),
             None => (&[][..], &[][..], false),
         };
-        let fields = Dtls12Fields {
+        let fields = HelloFields {
             client_version: p.legacy_version.0,
             random: p.random,
             session_id: p.legacy_session_id,
@@ -374,7 +374,7 @@ impl Listener {
     fn dtls12<'a>(
         &self,
         ctx: &Ctx<'a>,
-        fields: Dtls12Fields<'_>,
+        fields: HelloFields<'_>,
         full: bool,
         cookie: &[u8],
         hello: AcceptedHello<'a>,
@@ -394,7 +394,7 @@ impl Listener {
     fn dtls12_inner<'a>(
         &self,
         ctx: &Ctx<'a>,
-        fields: Dtls12Fields<'_>,
+        fields: HelloFields<'_>,
         full: bool,
         cookie: &[u8],
         hello: AcceptedHello<'a>,
@@ -402,17 +402,14 @@ impl Listener {
         t: &mut impl Tracer,
     ) -> Decision<'a> {
         if !cookie.is_empty() {
-            let mut r = self.jar.open_dtls12(ctx.now, ctx.peer, &fields, cookie);
-            if full && r == Err(CookieError::BadMac) {
-                // A cookie issued for a first fragment that ended before cipher_suites binds
-                // only the fields that fragment held (see the crate README).
-                let prefix = Dtls12Fields {
-                    cipher_suites: &[],
-                    compression_methods: &[],
-                    ..fields
-                };
-                r = self.jar.open_dtls12(ctx.now, ctx.peer, &prefix, cookie);
-            }
+            // A cookie sealed for a first fragment that ended before cipher_suites binds only
+            // the fields before them; its kind byte says so (see the cookie crate's layout).
+            let r = if full {
+                self.jar.open_dtls12(ctx.now, ctx.peer, &fields, cookie)
+            } else {
+                self.jar
+                    .open_dtls12_prefix(ctx.now, ctx.peer, &fields.prefix(), cookie)
+            };
             t.check("cookie verifies", r.is_ok(), hrr13::cookie_detail(&r));
             if let Ok(c) = r {
                 // A valid cookie in a whole message, or in a first fragment (DTLSv1_listen
@@ -428,22 +425,26 @@ impl Listener {
         } else {
             t.check("ClientHello carries a cookie", false, "");
         }
-        self.write_hvr(ctx, fields, out, t)
+        self.write_hvr(ctx, fields, full, out, t)
     }
 
     fn write_hvr<'a>(
         &self,
         ctx: &Ctx<'a>,
-        fields: Dtls12Fields<'_>,
+        fields: HelloFields<'_>,
+        full: bool,
         out: &mut [u8],
         t: &mut impl Tracer,
     ) -> Decision<'a> {
         let mut cookie = [0u8; DTLS12_COOKIE_LEN];
-        if self
-            .jar
-            .seal_dtls12(ctx.now, ctx.peer, &fields, &mut cookie)
-            .is_err()
-        {
+        let sealed = if full {
+            self.jar
+                .seal_dtls12(ctx.now, ctx.peer, &fields, &mut cookie)
+        } else {
+            self.jar
+                .seal_dtls12_prefix(ctx.now, ctx.peer, &fields.prefix(), &mut cookie)
+        };
+        if sealed.is_err() {
             return Decision::Drop(Reason::BufferTooSmall {
                 needed: DTLS12_COOKIE_LEN,
             });

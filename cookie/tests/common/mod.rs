@@ -4,8 +4,8 @@
 use core::net::SocketAddr;
 use core::time::Duration;
 use hellogate_cookie::{
-    CookieConfig, CookieJar, DTLS12_COOKIE_LEN, Dtls12Fields, HRR_COOKIE_MAX_LEN, HrrParams,
-    HrrProtocol, KeyRing,
+    CookieConfig, CookieJar, DTLS12_COOKIE_LEN, HRR_COOKIE_MAX_LEN, HelloFields, HrrBinding,
+    HrrParams, HrrProtocol, KeyRing,
 };
 
 pub const SECRET: [u8; 32] = [0x42; 32];
@@ -39,8 +39,10 @@ pub fn operator_jar() -> CookieJar {
     CookieJar::new(ring, CookieConfig::default()).unwrap()
 }
 
-pub fn fields() -> Dtls12Fields<'static> {
-    Dtls12Fields {
+pub const KEY_SHARE_GROUPS: [u16; 2] = [0x001d, 0x0017];
+
+pub fn fields() -> HelloFields<'static> {
+    HelloFields {
         client_version: 0xfefd,
         random: &RANDOM,
         session_id: &SESSION_ID,
@@ -49,21 +51,33 @@ pub fn fields() -> Dtls12Fields<'static> {
     }
 }
 
+/// What ClientHello1 and an unchanged ClientHello2 give a HelloRetryRequest cookie to bind.
+pub fn binding() -> HrrBinding<'static> {
+    HrrBinding {
+        hello: fields(),
+        key_share_groups: &KEY_SHARE_GROUPS,
+    }
+}
+
+/// An HRR that selects a group (key_share_in_hrr), SHA-256 suite.
 pub fn params256() -> HrrParams<'static> {
     HrrParams {
         cipher_suite: 0x1301,
         group: 0x001d,
         key_share_in_hrr: true,
         ch1_hash: &HASH256,
+        binding: binding(),
     }
 }
 
+/// A cookie-only HRR (binds the key share groups), SHA-384 suite.
 pub fn params384() -> HrrParams<'static> {
     HrrParams {
         cipher_suite: 0x1302,
         group: 0x0017,
         key_share_in_hrr: false,
         ch1_hash: &HASH384,
+        binding: binding(),
     }
 }
 
@@ -89,13 +103,14 @@ pub fn seal_hrr(
 /// Every cookie kind this crate seals, with a way to open it, for the exhaustive mutation tests.
 pub enum Sealed {
     Dtls12(Vec<u8>),
+    Dtls12Prefix(Vec<u8>),
     Hrr(HrrProtocol, Vec<u8>),
 }
 
 impl Sealed {
     pub fn bytes(&self) -> &[u8] {
         match self {
-            Sealed::Dtls12(b) | Sealed::Hrr(_, b) => b,
+            Sealed::Dtls12(b) | Sealed::Dtls12Prefix(b) | Sealed::Hrr(_, b) => b,
         }
     }
 
@@ -103,14 +118,21 @@ impl Sealed {
     pub fn open(&self, jar: &CookieJar, now: Duration, bytes: &[u8]) -> bool {
         match self {
             Sealed::Dtls12(_) => jar.open_dtls12(now, peer(), &fields(), bytes).is_ok(),
-            Sealed::Hrr(p, _) => jar.open_hrr(now, peer(), *p, bytes).is_ok(),
+            Sealed::Dtls12Prefix(_) => jar
+                .open_dtls12_prefix(now, peer(), &fields().prefix(), bytes)
+                .is_ok(),
+            Sealed::Hrr(p, _) => jar.open_hrr(now, peer(), *p, &binding(), bytes).is_ok(),
         }
     }
 }
 
 pub fn all_kinds(jar: &CookieJar) -> Vec<Sealed> {
+    let mut prefix = [0u8; DTLS12_COOKIE_LEN];
+    jar.seal_dtls12_prefix(NOW, peer(), &fields().prefix(), &mut prefix)
+        .unwrap();
     vec![
         Sealed::Dtls12(seal12(jar, NOW, peer()).to_vec()),
+        Sealed::Dtls12Prefix(prefix.to_vec()),
         Sealed::Hrr(
             HrrProtocol::Tls13,
             seal_hrr(jar, NOW, peer(), HrrProtocol::Tls13, &params256()),
