@@ -57,6 +57,13 @@ pub struct Config {
     pub admission: Admission,
     /// TLS streams without 1.3.
     pub legacy_tls: LegacyTls,
+    /// While admission does not ask for validation, still answer a (D)TLS 1.3 ClientHello
+    /// that offers early_data with a HelloRetryRequest (default). The client then drops its
+    /// 0-RTT data (RFC 8446 section 4.2.10), so nothing replayable reaches the server, at the
+    /// price of one round trip for those clients only. Off: such ClientHellos are accepted
+    /// unvalidated and [`crate::Accepted::early_data`] hands their PSK to the server's 0-RTT
+    /// anti-replay gate (`hellogate_session::anti_replay::ZeroRttGate`).
+    pub challenge_early_data: bool,
     /// Accept DTLS 1.0/1.2 ClientHellos.
     pub dtls12: bool,
     /// Accept DTLS 1.3 ClientHellos.
@@ -90,6 +97,7 @@ impl Default for Config {
             hrr_key_share: HrrKeyShare::default(),
             admission: Admission::default(),
             legacy_tls: LegacyTls::default(),
+            challenge_early_data: true,
             dtls12: true,
             dtls13: true,
             cookie: CookieConfig::default(),

@@ -9,6 +9,7 @@ mod decision;
 mod hrr13;
 mod listener;
 mod reassembly;
+mod session;
 mod stream;
 pub mod trace;
 
@@ -18,6 +19,7 @@ pub use config::{
 pub use decision::{Accepted, AcceptedHello, Continuation, Decision, Reason, ReplyKind};
 pub use listener::Listener;
 pub use reassembly::Reassembly;
+pub use session::{EarlyData, PskOffer};
 pub use stream::StreamGate;
 pub use trace::{Check, NoTrace, Trace, Tracer};
 

@@ -70,6 +70,24 @@ impl Listener {
         }
     }
 
+    /// True when a (D)TLS 1.3 ClientHello1 must get a HelloRetryRequest: admission says to
+    /// validate, or it offers early data and [`Config::challenge_early_data`] is on.
+    pub(crate) fn validating13(&self, ch: &ClientHello<'_>, t: &mut impl Tracer) -> bool {
+        if self.validating() {
+            return true;
+        }
+        if self.config.challenge_early_data && ch.known.early_data {
+            t.check(
+                "admission",
+                true,
+                "not validating, but early_data: challenge",
+            );
+            return true;
+        }
+        t.check("admission", true, "not validating: accept unvalidated");
+        false
+    }
+
     /// A reassembly arena sized by the configuration, for
     /// [`handle_datagram_reassembling`](Self::handle_datagram_reassembling); allocated once.
     pub fn reassembly(&self) -> Reassembly {
@@ -258,10 +276,11 @@ impl Listener {
             t.check("client offers DTLS 1.3", true, "");
             return self.dtls13(ctx, &ch, out, t);
         }
+        // supported_versions, when present, is the whole offer (RFC 8446 section 4.2.1): a
+        // client listing only DTLS 1.3 does not speak DTLS 1.2 whatever its legacy_version.
         let offers12 = self.config.dtls12
             && (ch.offers_version(ProtocolVersion::DTLS1_2)
-                || ch.legacy_version == ProtocolVersion::DTLS1_0
-                || ch.legacy_version == ProtocolVersion::DTLS1_2);
+                || ch.offers_version(ProtocolVersion::DTLS1_0));
         t.check("client offers DTLS 1.2 or 1.0", offers12, "");
         if !offers12 {
             return Decision::Drop(Reason::UnsupportedVersion);
@@ -509,8 +528,7 @@ impl Listener {
             };
         }
         t.check("ClientHello carries a cookie", false, "");
-        if !self.validating() {
-            t.check("admission", true, "not validating: accept unvalidated");
+        if !self.validating13(ch, t) {
             return ctx.accept(
                 ProtocolVersion::DTLS1_3,
                 AcceptedHello::Whole(*ch),

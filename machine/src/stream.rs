@@ -1,9 +1,18 @@
 //! The stream gate: one per TCP connection, fed bytes as they arrive, in any split.
 //!
-//! It reads records as a small state machine so that handshake bytes are copied once, into
-//! one bounded buffer allocated when the gate is made, and never anywhere else. A
-//! ChangeCipherSpec record between ClientHello1 and ClientHello2 is ignored, as RFC 8446
-//! section 5 requires of a server, and as OpenSSL's SSL_stateless fails to do.
+//! When the input holds a whole ClientHello in one record (the common case: a client's first
+//! flight arrives in one segment), the gate decides on the input itself and copies nothing.
+//! Otherwise it reads records as a small state machine so that handshake bytes are copied
+//! once, into one bounded buffer allocated when the gate is made, and never anywhere else.
+//! Both paths make the same decisions (the split-invariance tests feed every split).
+//!
+//! A ChangeCipherSpec record between ClientHello1 and ClientHello2 is ignored, as RFC 8446
+//! section 5 requires of a server, and as OpenSSL's SSL_stateless fails to do. One that
+//! arrives before any ClientHello is ignored only if the ClientHello after it returns a
+//! cookie (a stateless server's fresh gate sees the client's second flight, CCS then
+//! ClientHello2, with nothing before it); before a ClientHello without a cookie, or in the
+//! middle of a ClientHello split across records (RFC 8446 section 5.1 forbids interleaving),
+//! it is an unexpected_message.
 
 use alloc::vec::Vec;
 use core::net::SocketAddr;
@@ -49,6 +58,9 @@ pub struct StreamGate {
     /// Set once this gate sent a HelloRetryRequest: the Hash(ClientHello1) its cookie carries.
     hrr_ch1: Option<Ch1Hash>,
     ccs_ignored: bool,
+    /// A ChangeCipherSpec came before any ClientHello on this gate: the next ClientHello must
+    /// be a ClientHello2 (carry a cookie).
+    ccs_before_hello: bool,
     finished: bool,
 }
 
@@ -65,6 +77,7 @@ impl StreamGate {
             decided: false,
             hrr_ch1: None,
             ccs_ignored: false,
+            ccs_before_hello: false,
             finished: false,
         }
     }
@@ -82,13 +95,13 @@ impl StreamGate {
 
     /// Feeds the next bytes of the connection. On `Reply` and `Accept`, `consumed` says how
     /// much of `input` was used: feed the rest again (after a reply) or hand it to the TLS
-    /// stack (after an accept).
+    /// stack (after an accept). An accepted ClientHello borrows from `input` or from the gate.
     pub fn feed<'s>(
         &'s mut self,
         l: &Listener,
         now: Duration,
         peer: SocketAddr,
-        input: &[u8],
+        input: &'s [u8],
         out: &mut [u8],
     ) -> Decision<'s> {
         self.feed_traced(l, now, peer, input, out, &mut NoTrace)
@@ -100,7 +113,7 @@ impl StreamGate {
         l: &Listener,
         now: Duration,
         peer: SocketAddr,
-        input: &[u8],
+        input: &'s [u8],
         out: &mut [u8],
         t: &mut impl Tracer,
     ) -> Decision<'s> {
@@ -110,6 +123,9 @@ impl StreamGate {
         if self.decided {
             self.msg.clear();
             self.decided = false;
+        }
+        if let Some(whole) = self.whole_in_input(input) {
+            return self.decide_direct(l, now, peer, input, whole, out, t);
         }
         match self.read(input, t) {
             Ok(Some(consumed)) => {
@@ -136,6 +152,81 @@ impl StreamGate {
                 }
             }
         }
+    }
+
+    /// When nothing is buffered and `input` starts with a whole ClientHello in one handshake
+    /// record (optionally after one acceptable ChangeCipherSpec record), where it lies; `None`
+    /// sends the input down the buffered path, which then makes every decision and reports
+    /// every error. Reads `input` only; the gate changes nothing until the decision.
+    fn whole_in_input(&self, input: &[u8]) -> Option<Direct> {
+        if self.header_len != 0 || !self.msg.is_empty() {
+            return None;
+        }
+        let mut at = 0;
+        let mut ccs = false;
+        let record = |at: usize| {
+            let h = TlsRecordHeader::parse(input.get(at..)?).ok()?;
+            let start = at + TLS_RECORD_HEADER_LEN;
+            let fragment = input.get(start..start + usize::from(h.length))?;
+            Some((h.content_type, fragment, start + fragment.len()))
+        };
+        let (mut content_type, mut fragment, mut end) = record(at)?;
+        if content_type == ContentType::CHANGE_CIPHER_SPEC {
+            if self.ccs_ignored || ChangeCipherSpec::parse(fragment).is_err() {
+                return None;
+            }
+            ccs = true;
+            at = end;
+            (content_type, fragment, end) = record(at)?;
+        }
+        if content_type != ContentType::HANDSHAKE {
+            return None;
+        }
+        let (msg_type, len) = Handshake::peek_header(fragment).ok()?;
+        let whole = msg_type == HandshakeType::CLIENT_HELLO
+            && fragment.len() == 4 + len as usize
+            && fragment.len() <= self.cap;
+        whole.then_some(Direct {
+            message_at: at + TLS_RECORD_HEADER_LEN,
+            message_len: fragment.len(),
+            consumed: end,
+            ccs,
+        })
+    }
+
+    /// Decides on a ClientHello found whole in the input (see [`Self::whole_in_input`]).
+    #[allow(clippy::too_many_arguments)]
+    fn decide_direct<'s>(
+        &'s mut self,
+        l: &Listener,
+        now: Duration,
+        peer: SocketAddr,
+        input: &'s [u8],
+        d: Direct,
+        out: &mut [u8],
+        t: &mut impl Tracer,
+    ) -> Decision<'s> {
+        if d.ccs {
+            t.check("ChangeCipherSpec ignored (RFC 8446 section 5)", true, "");
+            self.note_ccs();
+        }
+        self.received += d.consumed;
+        let message = input
+            .get(d.message_at..d.message_at + d.message_len)
+            .unwrap_or(&[]);
+        let gate = GateState {
+            received: self.received,
+            hrr_ch1: &mut self.hrr_ch1,
+            finished: &mut self.finished,
+            ccs_before_hello: self.ccs_before_hello,
+        };
+        decide_and_record(l, now, peer, message, gate, d.consumed, out, t)
+    }
+
+    /// Records an ignored ChangeCipherSpec: one per gate, and whether a ClientHello preceded it.
+    fn note_ccs(&mut self) {
+        self.ccs_ignored = true;
+        self.ccs_before_hello = self.hrr_ch1.is_none();
     }
 
     /// Reads records from `input` until a whole ClientHello is buffered; returns how many
@@ -218,8 +309,11 @@ impl StreamGate {
         self.record_left = usize::from(h.length);
         match h.content_type {
             ContentType::HANDSHAKE if h.length > 0 => Ok(()),
-            ContentType::CHANGE_CIPHER_SPEC if h.length == 1 && !self.ccs_ignored => {
-                self.ccs_ignored = true;
+            // Not in the middle of a ClientHello split across records (RFC 8446 5.1).
+            ContentType::CHANGE_CIPHER_SPEC
+                if h.length == 1 && !self.ccs_ignored && self.msg.is_empty() =>
+            {
+                self.note_ccs();
                 Ok(())
             }
             _ => {
@@ -272,43 +366,86 @@ impl StreamGate {
         out: &mut [u8],
         t: &mut impl Tracer,
     ) -> Decision<'s> {
-        let received = self.received;
         let Self {
             msg,
             hrr_ch1,
             finished,
+            received,
+            ccs_before_hello,
             ..
         } = self;
-        let message: &'s [u8] = msg;
-        let body = message.get(4..).unwrap_or(&[]);
-        let mut sent = None;
-        let d = decide(
-            l,
-            now,
-            peer,
-            message,
-            body,
-            hrr_ch1.as_ref(),
-            &mut sent,
-            consumed,
-            out,
-            t,
-        );
-        match d {
-            Decision::Reply { len, .. } | Decision::Alert { len, .. } if len > received => {
-                t.check("reply no larger than the bytes received", false, "");
-                *finished = true;
-                return Decision::Drop(Reason::Amplification {
-                    reply: len,
-                    input: received,
-                });
-            }
-            Decision::Reply { .. } => *hrr_ch1 = sent,
-            Decision::Accept(_) | Decision::Alert { .. } | Decision::Drop(_) => *finished = true,
-            Decision::NeedMore => {}
-        }
-        d
+        let gate = GateState {
+            received: *received,
+            hrr_ch1,
+            finished,
+            ccs_before_hello: *ccs_before_hello,
+        };
+        decide_and_record(l, now, peer, msg, gate, consumed, out, t)
     }
+}
+
+/// Where a whole ClientHello lies in the input, for the zero-copy path.
+#[derive(Clone, Copy, Debug)]
+struct Direct {
+    message_at: usize,
+    message_len: usize,
+    /// Input bytes up to the end of the ClientHello's record.
+    consumed: usize,
+    /// A ChangeCipherSpec record precedes it.
+    ccs: bool,
+}
+
+/// The gate state a decision reads and updates, borrowed apart from the message buffer.
+struct GateState<'g> {
+    /// Bytes received on the connection, the amplification budget.
+    received: usize,
+    hrr_ch1: &'g mut Option<Ch1Hash>,
+    finished: &'g mut bool,
+    ccs_before_hello: bool,
+}
+
+/// Decides on a whole ClientHello message (`message`: 4-byte header, then the body), applies
+/// the amplification promise, and records what the decision means for the gate.
+#[allow(clippy::too_many_arguments)]
+fn decide_and_record<'s>(
+    l: &Listener,
+    now: Duration,
+    peer: SocketAddr,
+    message: &'s [u8],
+    gate: GateState<'_>,
+    consumed: usize,
+    out: &mut [u8],
+    t: &mut impl Tracer,
+) -> Decision<'s> {
+    let body = message.get(4..).unwrap_or(&[]);
+    let mut sent = None;
+    let d = decide(
+        l,
+        now,
+        peer,
+        message,
+        body,
+        gate.hrr_ch1.as_ref(),
+        gate.ccs_before_hello,
+        &mut sent,
+        consumed,
+        out,
+        t,
+    );
+    match d {
+        Decision::Reply { len, .. } | Decision::Alert { len, .. } if len > gate.received => {
+            t.check("reply no larger than the bytes received", false, "");
+            *gate.finished = true;
+            return Decision::Drop(Reason::Amplification {
+                reply: len,
+                input: gate.received,
+            });
+        }
+        Decision::Reply { .. } => *gate.hrr_ch1 = sent,
+        Decision::Accept(_) | Decision::Alert { .. } | Decision::Drop(_) => *gate.finished = true,
+        Decision::NeedMore => {}
+    }
+    d
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -319,6 +456,7 @@ fn decide<'s>(
     message: &'s [u8],
     body: &'s [u8],
     hrr_ch1: Option<&Ch1Hash>,
+    ccs_before_hello: bool,
     sent: &mut Option<Ch1Hash>,
     consumed: usize,
     out: &mut [u8],
@@ -348,10 +486,26 @@ fn decide<'s>(
             continuation,
         })
     };
+    // RFC 8446 section 5: a ChangeCipherSpec may come only after the first ClientHello; on a
+    // gate that saw none, the ClientHello after it must be a ClientHello2.
+    if ccs_before_hello && ch.known.cookie.is_none() {
+        t.check(
+            "a ChangeCipherSpec before a ClientHello precedes a ClientHello2",
+            false,
+            "",
+        );
+        return alert(
+            AlertDescription::UNEXPECTED_MESSAGE,
+            Reason::UnexpectedRecord,
+            ALERT_FRAMING,
+            out,
+        );
+    }
     let offers13 = ch.offers_version(ProtocolVersion::TLS1_3);
     t.check("client offers TLS 1.3", offers13, "");
     if !offers13 {
-        if hrr_ch1.is_some() {
+        // A cookie is a TLS 1.3 extension: a ClientHello2 returning one must offer 1.3.
+        if hrr_ch1.is_some() || ch.known.cookie.is_some() {
             return alert(
                 AlertDescription::ILLEGAL_PARAMETER,
                 Reason::VersionMismatch,
@@ -385,8 +539,7 @@ fn decide<'s>(
             out,
         );
     }
-    if !l.validating() {
-        t.check("admission", true, "not validating: accept unvalidated");
+    if !l.validating13(&ch, t) {
         return accept(false, ProtocolVersion::TLS1_3, Continuation::Unvalidated);
     }
     let plan = match hrr13::plan(l, &ch, t) {
