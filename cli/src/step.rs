@@ -141,7 +141,7 @@ fn parse_args(args: &[OsString]) -> Result<Option<Args>, String> {
                     o => return Err(format!("--binding: unknown mode '{o}'")),
                 }
             }
-            o if o.starts_with("--") => return Err(format!("unknown option '{o}'")),
+            o if o.starts_with('-') && o != "-" => return Err(format!("unknown option '{o}'")),
             _ if script.is_none() => script = Some(arg.clone()),
             _ => return Err("one SCRIPT only".into()),
         }
@@ -242,16 +242,15 @@ fn run_script(
             continue;
         }
         let at = |e: &str| format!("line {}: {e}", lineno + 1);
-        let mut f = line.splitn(4, char::is_whitespace);
-        let (Some(ms), Some(peer), Some(transport), Some(hexbytes)) =
-            (f.next(), f.next(), f.next(), f.next())
-        else {
+        let Some((ms, peer, transport, hexbytes)) = fields(line) else {
             return Err(at("expected `MS PEER TRANSPORT HEX`"));
         };
         let ms: u64 = ms.parse().map_err(|_| at("MS is not a number"))?;
         let peer: SocketAddr = peer.parse().map_err(|_| at("PEER is not an address"))?;
         let bytes = hex::decode_hex(hexbytes.as_bytes()).ok_or_else(|| at("HEX is not hex"))?;
-        let now = Duration::from_secs(start) + Duration::from_millis(ms);
+        let now = Duration::from_secs(start)
+            .checked_add(Duration::from_millis(ms))
+            .ok_or_else(|| at("--start plus MS is past the largest time"))?;
         let mut buf = [0u8; MAX_OUTPUT_LEN];
         let head = Head {
             ms,
@@ -285,6 +284,21 @@ fn run_script(
         }
     }
     Ok(())
+}
+
+/// Splits a script line into `MS`, `PEER`, `TRANSPORT` and `HEX`: the first three are
+/// separated by any run of spaces or tabs, and `HEX` is the rest (it may hold whitespace).
+fn fields(line: &str) -> Option<(&str, &str, &str, &str)> {
+    fn word(s: &str) -> Option<(&str, &str)> {
+        let s = s.trim_start();
+        let end = s.find(char::is_whitespace)?;
+        Some(s.split_at(end))
+    }
+    let (ms, rest) = word(line)?;
+    let (peer, rest) = word(rest)?;
+    let (transport, rest) = word(rest)?;
+    let hexbytes = rest.trim();
+    (!hexbytes.is_empty()).then_some((ms, peer, transport, hexbytes))
 }
 
 struct Head<'a> {
