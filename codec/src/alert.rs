@@ -36,8 +36,14 @@ impl RecordFraming {
 
     fn write(self, ct: ContentType, payload: &[u8], out: &mut [u8]) -> Result<usize, EncodeError> {
         let total = self.overhead() + payload.len();
-        let mut w = Writer::new(out, total)?;
         let len = crate::writer::len16("record length", payload.len())?;
+        if let Self::Dtls {
+            sequence_number, ..
+        } = self
+        {
+            crate::record::check_dtls_sequence(sequence_number)?;
+        }
+        let mut w = Writer::new(out, total)?;
         match self {
             Self::Tls { version } => {
                 w.u8(ct.0)?;
@@ -114,8 +120,8 @@ pub struct ChangeCipherSpec;
 
 impl ChangeCipherSpec {
     /// Parses a ChangeCipherSpec record's fragment. RFC 8446 section 5 says a CCS whose
-    /// byte is not 0x01 ends the handshake with unexpected_message; this returns
-    /// `BadValue` and leaves the alert choice to the caller.
+    /// byte is not 0x01 ends the handshake with unexpected_message: this returns
+    /// `BadChangeCipherSpec`, whose [`alert`](DecodeError::alert) is that.
     pub fn parse(fragment: &[u8]) -> Result<Self, DecodeError> {
         let mut r = Reader::new(fragment);
         let at = r.offset();
@@ -125,7 +131,7 @@ impl ChangeCipherSpec {
             return Err(DecodeError::new(
                 at,
                 "ChangeCipherSpec.type",
-                DecodeErrorKind::BadValue,
+                DecodeErrorKind::BadChangeCipherSpec,
             ));
         }
         Ok(Self)
@@ -154,10 +160,10 @@ mod tests {
         };
         assert_eq!(ChangeCipherSpec.write(f, &mut out), Ok(6));
         assert_eq!(out, [0x14, 0x03, 0x03, 0x00, 0x01, 0x01]);
-        assert_eq!(
-            ChangeCipherSpec::parse(&[2]).unwrap_err().kind,
-            DecodeErrorKind::BadValue
-        );
+        let e = ChangeCipherSpec::parse(&[2]).unwrap_err();
+        assert_eq!(e.kind, DecodeErrorKind::BadChangeCipherSpec);
+        assert_eq!((e.offset, e.field), (0, "ChangeCipherSpec.type"));
+        assert_eq!(e.alert(), AlertDescription::UNEXPECTED_MESSAGE);
     }
 
     #[test]

@@ -24,7 +24,9 @@ pub enum Flavor {
     Dtls,
 }
 
-/// Typed views of the extensions the gate decides on, found while parsing.
+/// Typed views of every extension the codec reads, found while parsing, so no caller has
+/// to walk or re-parse the extensions block. Extensions of other types are only in
+/// [`ClientHello::extensions`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct KnownExtensions<'a> {
     /// supported_versions.
@@ -49,6 +51,21 @@ pub struct KnownExtensions<'a> {
     pub server_name: Option<ServerNames<'a>>,
     /// ALPN protocol names.
     pub alpn: Option<ProtocolNames<'a>>,
+    /// padding: the length of its extension_data (contents unchecked, see
+    /// [`ClientExtension::Padding`]).
+    pub padding: Option<usize>,
+    /// record_size_limit (RFC 8449), at least 64.
+    pub record_size_limit: Option<u16>,
+    /// session_ticket (RFC 5077): the ticket, empty when the client asks for a new one.
+    pub session_ticket: Option<&'a [u8]>,
+    /// extended_master_secret (RFC 7627) is present.
+    pub extended_master_secret: bool,
+    /// encrypt_then_mac (RFC 7366) is present.
+    pub encrypt_then_mac: bool,
+    /// ec_point_formats (RFC 8422), raw format bytes.
+    pub ec_point_formats: Option<&'a [u8]>,
+    /// signature_algorithms_cert (RFC 8446 section 4.2.3).
+    pub signature_algorithms_cert: Option<U16List<'a, SignatureScheme>>,
 }
 
 /// A parsed ClientHello body, borrowing the input.
@@ -79,31 +96,21 @@ impl<'a> ClientHello<'a> {
     /// Parses a ClientHello body (the handshake message body, without its header).
     /// Offsets in errors count from the start of `body`.
     pub fn parse(body: &'a [u8], flavor: Flavor) -> Result<Self, DecodeError> {
-        let mut r = Reader::new(body);
-        let prefix = read_prefix(&mut r, flavor)?;
-        let cipher_suites = read_cipher_suites(&mut r)?;
-        let legacy_compression_methods = r.vec8("legacy_compression_methods", 1, 255)?.bytes;
         let mut known = KnownExtensions::default();
-        let extensions = if r.is_empty() {
-            None
-        } else {
-            let block = r.vec16("extensions", 0, usize::from(u16::MAX))?;
-            Some(read_extensions(&r, block, |ext| {
-                let data = parse_client_ext(ext.extension_type, ext.data, ext.offset + 4)?;
-                note(&mut known, data);
-                Ok(())
-            })?)
-        };
-        r.finish("ClientHello")?;
+        let b = read_body(body, flavor, |ext| {
+            let data = parse_client_ext(ext.extension_type, ext.data, ext.offset + 4)?;
+            note(&mut known, data);
+            Ok(())
+        })?;
         Ok(Self {
             flavor,
-            legacy_version: prefix.legacy_version,
-            random: prefix.random,
-            legacy_session_id: prefix.legacy_session_id,
-            legacy_cookie: prefix.legacy_cookie,
-            cipher_suites: U16List::new(cipher_suites),
-            legacy_compression_methods,
-            extensions,
+            legacy_version: b.prefix.legacy_version,
+            random: b.prefix.random,
+            legacy_session_id: b.prefix.legacy_session_id,
+            legacy_cookie: b.prefix.legacy_cookie,
+            cipher_suites: U16List::new(b.cipher_suites),
+            legacy_compression_methods: b.legacy_compression_methods,
+            extensions: b.extensions,
             known,
         })
     }
@@ -170,17 +177,61 @@ fn note<'a>(k: &mut KnownExtensions<'a>, ext: ClientExtension<'a>) {
         ClientExtension::RenegotiationInfo(r) => k.renegotiation_info = Some(r),
         ClientExtension::ServerName(s) => k.server_name = Some(s),
         ClientExtension::Alpn(a) => k.alpn = Some(a),
-        _ => {}
+        ClientExtension::Padding(n) => k.padding = Some(n),
+        ClientExtension::RecordSizeLimit(l) => k.record_size_limit = Some(l),
+        ClientExtension::SessionTicket(t) => k.session_ticket = Some(t),
+        ClientExtension::ExtendedMasterSecret => k.extended_master_secret = true,
+        ClientExtension::EncryptThenMac => k.encrypt_then_mac = true,
+        ClientExtension::EcPointFormats(f) => k.ec_point_formats = Some(f),
+        ClientExtension::SignatureAlgorithmsCert(s) => k.signature_algorithms_cert = Some(s),
+        ClientExtension::Other(_) => {}
     }
+}
+
+/// A ClientHello body's fixed fields and its validated extensions block: what the full
+/// parse and the first-flight outline ([`crate::ClientHelloOutline`]) share.
+pub(crate) struct BodyParts<'a> {
+    pub(crate) prefix: Prefix<'a>,
+    pub(crate) cipher_suites: &'a [u8],
+    pub(crate) legacy_compression_methods: &'a [u8],
+    pub(crate) extensions: Option<Extensions<'a>>,
+}
+
+/// Reads a ClientHello body: the fixed fields, then the extensions block, which is split and
+/// checked (framing, duplicates, pre_shared_key last) while `each` reads what it wants of
+/// every extension. Nothing may follow the block.
+#[inline]
+pub(crate) fn read_body<'a>(
+    body: &'a [u8],
+    flavor: Flavor,
+    each: impl FnMut(crate::extensions::Extension<'a>) -> Result<(), DecodeError>,
+) -> Result<BodyParts<'a>, DecodeError> {
+    let mut r = Reader::new(body);
+    let prefix = read_prefix(&mut r, flavor)?;
+    let cipher_suites = read_cipher_suites(&mut r)?;
+    let legacy_compression_methods = r.vec8("legacy_compression_methods", 1, 255)?.bytes;
+    let extensions = if r.is_empty() {
+        None
+    } else {
+        let block = r.vec16("extensions", 0, usize::from(u16::MAX))?;
+        Some(read_extensions(&r, block, true, each)?)
+    };
+    r.finish("ClientHello")?;
+    Ok(BodyParts {
+        prefix,
+        cipher_suites,
+        legacy_compression_methods,
+        extensions,
+    })
 }
 
 /// The fields before cipher_suites, which every ClientHello fragment that a DTLS 1.2
 /// gate can decide on must hold.
-struct Prefix<'a> {
-    legacy_version: ProtocolVersion,
-    random: &'a [u8; 32],
-    legacy_session_id: &'a [u8],
-    legacy_cookie: Option<&'a [u8]>,
+pub(crate) struct Prefix<'a> {
+    pub(crate) legacy_version: ProtocolVersion,
+    pub(crate) random: &'a [u8; 32],
+    pub(crate) legacy_session_id: &'a [u8],
+    pub(crate) legacy_cookie: Option<&'a [u8]>,
 }
 
 fn read_prefix<'a>(r: &mut Reader<'a>, flavor: Flavor) -> Result<Prefix<'a>, DecodeError> {
@@ -280,11 +331,33 @@ pub struct ClientHelloWriter<'a> {
 
 impl ClientHelloWriter<'_> {
     /// Writes the message with `framing` into `out`.
+    ///
+    /// Fixed fields the parser would refuse are refused here with `TooLong` naming the
+    /// field, whatever the buffer's size: a legacy_session_id over 32 bytes, a DTLS
+    /// legacy_cookie over 255, cipher_suites empty or of odd length, legacy_compression_methods
+    /// empty. The extensions block is written as given (only its length is checked), so
+    /// tests and researchers can build a ClientHello that breaks an extension rule
+    /// (duplicates, pre_shared_key not last) and see what a parser makes of it.
     pub fn write(&self, framing: Framing, out: &mut [u8]) -> Result<usize, EncodeError> {
+        let too_long = |field| Err(EncodeError::TooLong { field });
         if self.legacy_session_id.len() > 32 {
-            return Err(EncodeError::TooLong {
-                field: "legacy_session_id",
-            });
+            return too_long("legacy_session_id");
+        }
+        if self.flavor == Flavor::Dtls && self.legacy_cookie.is_some_and(|c| c.len() > 255) {
+            return too_long("legacy_cookie");
+        }
+        let suites = self.cipher_suites.len();
+        if suites == 0 || suites % 2 != 0 || suites > usize::from(u16::MAX) - 1 {
+            return too_long("cipher_suites");
+        }
+        if !(1..=255).contains(&self.legacy_compression_methods.len()) {
+            return too_long("legacy_compression_methods");
+        }
+        if self
+            .extensions
+            .is_some_and(|e| e.len() > usize::from(u16::MAX))
+        {
+            return too_long("extensions");
         }
         write_framed(self, framing, out)
     }

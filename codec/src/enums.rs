@@ -86,6 +86,7 @@ open_enum! {
 open_enum! {
     /// `HandshakeType` (RFC 8446 section 4, RFC 6347 section 4.3.2, RFC 9147 section 5.2).
     HandshakeType(u8, 2) {
+        HELLO_REQUEST = 0 => "hello_request",
         CLIENT_HELLO = 1 => "client_hello",
         SERVER_HELLO = 2 => "server_hello",
         HELLO_VERIFY_REQUEST = 3 => "hello_verify_request",
@@ -104,6 +105,7 @@ open_enum! {
         FINISHED = 20 => "finished",
         CERTIFICATE_STATUS = 22 => "certificate_status",
         KEY_UPDATE = 24 => "key_update",
+        COMPRESSED_CERTIFICATE = 25 => "compressed_certificate",
         MESSAGE_HASH = 254 => "message_hash",
     }
 }
@@ -184,6 +186,25 @@ open_enum! {
         TLS_RSA_WITH_3DES_EDE_CBC_SHA = 0x000a => "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
         TLS_PSK_WITH_AES_128_GCM_SHA256 = 0x00a8 => "TLS_PSK_WITH_AES_128_GCM_SHA256",
         TLS_PSK_WITH_AES_256_GCM_SHA384 = 0x00a9 => "TLS_PSK_WITH_AES_256_GCM_SHA384",
+        TLS_RSA_WITH_RC4_128_MD5 = 0x0004 => "TLS_RSA_WITH_RC4_128_MD5",
+        TLS_RSA_WITH_RC4_128_SHA = 0x0005 => "TLS_RSA_WITH_RC4_128_SHA",
+        TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA = 0x0016 => "TLS_DHE_RSA_WITH_3DES_EDE_CBC_SHA",
+        TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA = 0xc008 => "TLS_ECDHE_ECDSA_WITH_3DES_EDE_CBC_SHA",
+        TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA = 0xc012 => "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA",
+        TLS_PSK_WITH_AES_128_CBC_SHA = 0x008c => "TLS_PSK_WITH_AES_128_CBC_SHA",
+        TLS_PSK_WITH_AES_256_CBC_SHA = 0x008d => "TLS_PSK_WITH_AES_256_CBC_SHA",
+        TLS_PSK_WITH_AES_128_CBC_SHA256 = 0x00ae => "TLS_PSK_WITH_AES_128_CBC_SHA256",
+        TLS_PSK_WITH_AES_256_CBC_SHA384 = 0x00af => "TLS_PSK_WITH_AES_256_CBC_SHA384",
+        TLS_PSK_WITH_AES_128_CCM = 0xc0a4 => "TLS_PSK_WITH_AES_128_CCM",
+        TLS_PSK_WITH_AES_256_CCM = 0xc0a5 => "TLS_PSK_WITH_AES_256_CCM",
+        TLS_PSK_WITH_AES_128_CCM_8 = 0xc0a8 => "TLS_PSK_WITH_AES_128_CCM_8",
+        TLS_PSK_WITH_AES_256_CCM_8 = 0xc0a9 => "TLS_PSK_WITH_AES_256_CCM_8",
+        TLS_PSK_WITH_CHACHA20_POLY1305_SHA256 = 0xccab => "TLS_PSK_WITH_CHACHA20_POLY1305_SHA256",
+        TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256 = 0xc037 => "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256",
+        TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256 = 0xccac => "TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256",
+        TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256 = 0xd001 => "TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256",
+        TLS_SHA256_SHA256 = 0xc0b4 => "TLS_SHA256_SHA256",
+        TLS_SHA384_SHA384 = 0xc0b5 => "TLS_SHA384_SHA384",
     }
 }
 
@@ -230,6 +251,30 @@ impl CipherSuite {
 open_enum! {
     /// `NamedGroup` (RFC 8446 section 4.2.7 and the IANA TLS Supported Groups registry).
     NamedGroup(u16, 4) {
+        // Deprecated curves (RFC 8422 section 5.1.1); clients built on old stacks still
+        // list some of them.
+        SECT163K1 = 0x0001 => "sect163k1",
+        SECT163R1 = 0x0002 => "sect163r1",
+        SECT163R2 = 0x0003 => "sect163r2",
+        SECT193R1 = 0x0004 => "sect193r1",
+        SECT193R2 = 0x0005 => "sect193r2",
+        SECT233K1 = 0x0006 => "sect233k1",
+        SECT233R1 = 0x0007 => "sect233r1",
+        SECT239K1 = 0x0008 => "sect239k1",
+        SECT283K1 = 0x0009 => "sect283k1",
+        SECT283R1 = 0x000a => "sect283r1",
+        SECT409K1 = 0x000b => "sect409k1",
+        SECT409R1 = 0x000c => "sect409r1",
+        SECT571K1 = 0x000d => "sect571k1",
+        SECT571R1 = 0x000e => "sect571r1",
+        SECP160K1 = 0x000f => "secp160k1",
+        SECP160R1 = 0x0010 => "secp160r1",
+        SECP160R2 = 0x0011 => "secp160r2",
+        SECP192K1 = 0x0012 => "secp192k1",
+        SECP192R1 = 0x0013 => "secp192r1",
+        SECP224K1 = 0x0014 => "secp224k1",
+        SECP224R1 = 0x0015 => "secp224r1",
+        SECP256K1 = 0x0016 => "secp256k1",
         SECP256R1 = 0x0017 => "secp256r1",
         SECP384R1 = 0x0018 => "secp384r1",
         SECP521R1 = 0x0019 => "secp521r1",
@@ -241,15 +286,29 @@ open_enum! {
         BRAINPOOLP256R1TLS13 = 0x001f => "brainpoolP256r1tls13",
         BRAINPOOLP384R1TLS13 = 0x0020 => "brainpoolP384r1tls13",
         BRAINPOOLP512R1TLS13 = 0x0021 => "brainpoolP512r1tls13",
+        GC256A = 0x0022 => "GC256A",
+        GC256B = 0x0023 => "GC256B",
+        GC256C = 0x0024 => "GC256C",
+        GC256D = 0x0025 => "GC256D",
+        GC512A = 0x0026 => "GC512A",
+        GC512B = 0x0027 => "GC512B",
+        GC512C = 0x0028 => "GC512C",
+        CURVE_SM2 = 0x0029 => "curveSM2",
         FFDHE2048 = 0x0100 => "ffdhe2048",
         FFDHE3072 = 0x0101 => "ffdhe3072",
         FFDHE4096 = 0x0102 => "ffdhe4096",
         FFDHE6144 = 0x0103 => "ffdhe6144",
         FFDHE8192 = 0x0104 => "ffdhe8192",
+        MLKEM512 = 0x0200 => "MLKEM512",
+        MLKEM768 = 0x0201 => "MLKEM768",
+        MLKEM1024 = 0x0202 => "MLKEM1024",
         SECP256R1_MLKEM768 = 0x11eb => "SecP256r1MLKEM768",
         X25519_MLKEM768 = 0x11ec => "X25519MLKEM768",
         SECP384R1_MLKEM1024 = 0x11ed => "SecP384r1MLKEM1024",
         X25519_KYBER768_DRAFT00 = 0x6399 => "X25519Kyber768Draft00",
+        SECP256R1_KYBER768_DRAFT00 = 0x639a => "SecP256r1Kyber768Draft00",
+        ARBITRARY_EXPLICIT_PRIME_CURVES = 0xff01 => "arbitrary_explicit_prime_curves",
+        ARBITRARY_EXPLICIT_CHAR2_CURVES = 0xff02 => "arbitrary_explicit_char2_curves",
     }
 }
 
@@ -265,22 +324,44 @@ open_enum! {
     ExtensionType(u16, 4) {
         SERVER_NAME = 0 => "server_name",
         MAX_FRAGMENT_LENGTH = 1 => "max_fragment_length",
+        CLIENT_CERTIFICATE_URL = 2 => "client_certificate_url",
+        TRUSTED_CA_KEYS = 3 => "trusted_ca_keys",
+        TRUNCATED_HMAC = 4 => "truncated_hmac",
         STATUS_REQUEST = 5 => "status_request",
+        USER_MAPPING = 6 => "user_mapping",
+        CLIENT_AUTHZ = 7 => "client_authz",
+        SERVER_AUTHZ = 8 => "server_authz",
+        CERT_TYPE = 9 => "cert_type",
         SUPPORTED_GROUPS = 10 => "supported_groups",
         EC_POINT_FORMATS = 11 => "ec_point_formats",
+        SRP = 12 => "srp",
         SIGNATURE_ALGORITHMS = 13 => "signature_algorithms",
         USE_SRTP = 14 => "use_srtp",
         HEARTBEAT = 15 => "heartbeat",
         APPLICATION_LAYER_PROTOCOL_NEGOTIATION = 16 => "application_layer_protocol_negotiation",
+        STATUS_REQUEST_V2 = 17 => "status_request_v2",
         SIGNED_CERTIFICATE_TIMESTAMP = 18 => "signed_certificate_timestamp",
         CLIENT_CERTIFICATE_TYPE = 19 => "client_certificate_type",
         SERVER_CERTIFICATE_TYPE = 20 => "server_certificate_type",
         PADDING = 21 => "padding",
         ENCRYPT_THEN_MAC = 22 => "encrypt_then_mac",
         EXTENDED_MASTER_SECRET = 23 => "extended_master_secret",
+        TOKEN_BINDING = 24 => "token_binding",
+        CACHED_INFO = 25 => "cached_info",
+        TLS_LTS = 26 => "tls_lts",
         COMPRESS_CERTIFICATE = 27 => "compress_certificate",
         RECORD_SIZE_LIMIT = 28 => "record_size_limit",
+        PWD_PROTECT = 29 => "pwd_protect",
+        PWD_CLEAR = 30 => "pwd_clear",
+        PASSWORD_SALT = 31 => "password_salt",
+        TICKET_PINNING = 32 => "ticket_pinning",
+        TLS_CERT_WITH_EXTERN_PSK = 33 => "tls_cert_with_extern_psk",
+        DELEGATED_CREDENTIAL = 34 => "delegated_credential",
         SESSION_TICKET = 35 => "session_ticket",
+        TLMSP = 36 => "TLMSP",
+        TLMSP_PROXYING = 37 => "TLMSP_proxying",
+        TLMSP_DELEGATE = 38 => "TLMSP_delegate",
+        SUPPORTED_EKT_CIPHERS = 39 => "supported_ekt_ciphers",
         PRE_SHARED_KEY = 41 => "pre_shared_key",
         EARLY_DATA = 42 => "early_data",
         SUPPORTED_VERSIONS = 43 => "supported_versions",
@@ -291,8 +372,24 @@ open_enum! {
         POST_HANDSHAKE_AUTH = 49 => "post_handshake_auth",
         SIGNATURE_ALGORITHMS_CERT = 50 => "signature_algorithms_cert",
         KEY_SHARE = 51 => "key_share",
+        TRANSPARENCY_INFO = 52 => "transparency_info",
+        CONNECTION_ID_DEPRECATED = 53 => "connection_id (deprecated)",
         CONNECTION_ID = 54 => "connection_id",
+        EXTERNAL_ID_HASH = 55 => "external_id_hash",
+        EXTERNAL_SESSION_ID = 56 => "external_session_id",
+        QUIC_TRANSPORT_PARAMETERS = 57 => "quic_transport_parameters",
+        TICKET_REQUEST = 58 => "ticket_request",
+        DNSSEC_CHAIN = 59 => "dnssec_chain",
+        SEQUENCE_NUMBER_ENCRYPTION_ALGORITHMS = 60 => "sequence_number_encryption_algorithms",
+        RRC = 61 => "rrc",
+        // Not in the IANA registry, but sent by real clients: NPN (OpenSSL 1.0.x, old
+        // Chrome) and ALPS (Chrome/BoringSSL, draft-vvv-tls-alps; 17513 is the draft's
+        // codepoint, 17613 the one Chrome moved to, which BoringSSL calls
+        // application_settings and the old one application_settings_old).
+        NEXT_PROTOCOL_NEGOTIATION = 0x3374 => "next_protocol_negotiation",
         APPLICATION_SETTINGS = 0x4469 => "application_settings",
+        APPLICATION_SETTINGS_NEW = 0x44cd => "application_settings_new",
+        ECH_OUTER_EXTENSIONS = 0xfd00 => "ech_outer_extensions",
         ENCRYPTED_CLIENT_HELLO = 0xfe0d => "encrypted_client_hello",
         RENEGOTIATION_INFO = 0xff01 => "renegotiation_info",
     }
@@ -306,7 +403,11 @@ impl ExtensionType {
 }
 
 open_enum! {
-    /// `SignatureScheme` (RFC 8446 section 4.2.3).
+    /// `SignatureScheme` (RFC 8446 section 4.2.3 and the IANA TLS SignatureScheme registry).
+    ///
+    /// The TLS 1.2 hash/signature pairs that registry reserves without a name (0x0202
+    /// DSA-SHA1, 0x0301..0x0303 SHA-224, 0x0402/0x0502/0x0602 DSA; OpenSSL still lists
+    /// them in DTLS 1.2 ClientHellos) are left unnamed and print as hex.
     SignatureScheme(u16, 4) {
         RSA_PKCS1_SHA1 = 0x0201 => "rsa_pkcs1_sha1",
         ECDSA_SHA1 = 0x0203 => "ecdsa_sha1",
@@ -327,6 +428,20 @@ open_enum! {
         ECDSA_BRAINPOOLP256R1TLS13_SHA256 = 0x081a => "ecdsa_brainpoolP256r1tls13_sha256",
         ECDSA_BRAINPOOLP384R1TLS13_SHA384 = 0x081b => "ecdsa_brainpoolP384r1tls13_sha384",
         ECDSA_BRAINPOOLP512R1TLS13_SHA512 = 0x081c => "ecdsa_brainpoolP512r1tls13_sha512",
+        RSA_PKCS1_SHA256_LEGACY = 0x0420 => "rsa_pkcs1_sha256_legacy",
+        RSA_PKCS1_SHA384_LEGACY = 0x0520 => "rsa_pkcs1_sha384_legacy",
+        RSA_PKCS1_SHA512_LEGACY = 0x0620 => "rsa_pkcs1_sha512_legacy",
+        SM2SIG_SM3 = 0x0708 => "sm2sig_sm3",
+        GOSTR34102012_256A = 0x0709 => "gostr34102012_256a",
+        GOSTR34102012_256B = 0x070a => "gostr34102012_256b",
+        GOSTR34102012_256C = 0x070b => "gostr34102012_256c",
+        GOSTR34102012_256D = 0x070c => "gostr34102012_256d",
+        GOSTR34102012_512A = 0x070d => "gostr34102012_512a",
+        GOSTR34102012_512B = 0x070e => "gostr34102012_512b",
+        GOSTR34102012_512C = 0x070f => "gostr34102012_512c",
+        MLDSA44 = 0x0904 => "mldsa44",
+        MLDSA65 = 0x0905 => "mldsa65",
+        MLDSA87 = 0x0906 => "mldsa87",
     }
 }
 
@@ -339,13 +454,17 @@ open_enum! {
 }
 
 open_enum! {
-    /// `AlertDescription` (RFC 8446 section 6, RFC 5246 section 7.2, RFC 5746).
+    /// `AlertDescription` (RFC 8446 section 6, RFC 5246 section 7.2, RFC 5746, RFC 9146,
+    /// and the IANA TLS Alerts registry).
     AlertDescription(u8, 2) {
         CLOSE_NOTIFY = 0 => "close_notify",
         UNEXPECTED_MESSAGE = 10 => "unexpected_message",
         BAD_RECORD_MAC = 20 => "bad_record_mac",
+        DECRYPTION_FAILED_RESERVED = 21 => "decryption_failed_RESERVED",
         RECORD_OVERFLOW = 22 => "record_overflow",
+        DECOMPRESSION_FAILURE_RESERVED = 30 => "decompression_failure_RESERVED",
         HANDSHAKE_FAILURE = 40 => "handshake_failure",
+        NO_CERTIFICATE_RESERVED = 41 => "no_certificate_RESERVED",
         BAD_CERTIFICATE = 42 => "bad_certificate",
         UNSUPPORTED_CERTIFICATE = 43 => "unsupported_certificate",
         CERTIFICATE_REVOKED = 44 => "certificate_revoked",
@@ -356,6 +475,8 @@ open_enum! {
         ACCESS_DENIED = 49 => "access_denied",
         DECODE_ERROR = 50 => "decode_error",
         DECRYPT_ERROR = 51 => "decrypt_error",
+        TOO_MANY_CIDS_REQUESTED = 52 => "too_many_cids_requested",
+        EXPORT_RESTRICTION_RESERVED = 60 => "export_restriction_RESERVED",
         PROTOCOL_VERSION = 70 => "protocol_version",
         INSUFFICIENT_SECURITY = 71 => "insufficient_security",
         INTERNAL_ERROR = 80 => "internal_error",
@@ -364,11 +485,14 @@ open_enum! {
         NO_RENEGOTIATION = 100 => "no_renegotiation",
         MISSING_EXTENSION = 109 => "missing_extension",
         UNSUPPORTED_EXTENSION = 110 => "unsupported_extension",
+        CERTIFICATE_UNOBTAINABLE_RESERVED = 111 => "certificate_unobtainable_RESERVED",
         UNRECOGNIZED_NAME = 112 => "unrecognized_name",
         BAD_CERTIFICATE_STATUS_RESPONSE = 113 => "bad_certificate_status_response",
+        BAD_CERTIFICATE_HASH_VALUE_RESERVED = 114 => "bad_certificate_hash_value_RESERVED",
         UNKNOWN_PSK_IDENTITY = 115 => "unknown_psk_identity",
         CERTIFICATE_REQUIRED = 116 => "certificate_required",
         NO_APPLICATION_PROTOCOL = 120 => "no_application_protocol",
+        ECH_REQUIRED = 121 => "ech_required",
     }
 }
 
@@ -406,6 +530,24 @@ mod tests {
     fn known_values_print_iana_names() {
         assert_eq!(format!("{}", NamedGroup::X25519_MLKEM768), "X25519MLKEM768");
         assert_eq!(format!("{:?}", ExtensionType(0xff01)), "renegotiation_info");
+        assert_eq!(format!("{}", SignatureScheme(0x0905)), "mldsa65");
+        assert_eq!(SignatureScheme::MLDSA44.get(), 0x0904);
+        assert_eq!(SignatureScheme::MLDSA87.name(), Some("mldsa87"));
+        assert_eq!(NamedGroup(0x11eb).name(), Some("SecP256r1MLKEM768"));
+        assert_eq!(NamedGroup(0x11ed).name(), Some("SecP384r1MLKEM1024"));
+        for (t, n) in [
+            (27, "compress_certificate"),
+            (34, "delegated_credential"),
+            (47, "certificate_authorities"),
+            (49, "post_handshake_auth"),
+            (50, "signature_algorithms_cert"),
+            (17513, "application_settings"),
+            (0xfe0d, "encrypted_client_hello"),
+        ] {
+            assert_eq!(ExtensionType(t).name(), Some(n), "{t}");
+        }
+        // Reserved TLS 1.2 pairs stay unnamed.
+        assert_eq!(SignatureScheme(0x0402).name(), None);
         assert!(!ExtensionType::RENEGOTIATION_INFO.is_grease());
         assert!(ProtocolVersion::DTLS1_3.is_dtls());
         assert!(!ProtocolVersion::TLS1_3.is_dtls());

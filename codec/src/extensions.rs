@@ -81,12 +81,19 @@ impl<'a> Iterator for ExtensionIter<'a> {
     }
 }
 
+/// How many distinct extension types at or above 256 one extensions block may hold
+/// (see [`DecodeErrorKind::TooManyExtensions`]).
+pub const MAX_HIGH_EXTENSION_TYPES: usize = 64;
+
 /// Remembers which extension types were seen, in constant space, so duplicates are found
 /// in one pass. Types below 256 (all of the IANA registry's common ones) live in a bitmap;
-/// higher types (GREASE, renegotiation_info, ECH, private use) in a small array.
+/// higher types (GREASE, renegotiation_info, ECH, private use) in a fixed array of
+/// [`MAX_HIGH_EXTENSION_TYPES`] slots. Unused slots hold 0, which no high type equals, so
+/// a lookup compares the whole array without branches (a few SIMD compares): constant
+/// work per extension, whatever the input.
 struct SeenTypes {
     low: [u64; 4],
-    high: [u16; 32],
+    high: [u16; MAX_HIGH_EXTENSION_TYPES],
     high_len: usize,
 }
 
@@ -94,7 +101,7 @@ impl SeenTypes {
     const fn new() -> Self {
         Self {
             low: [0; 4],
-            high: [0; 32],
+            high: [0; MAX_HIGH_EXTENSION_TYPES],
             high_len: 0,
         }
     }
@@ -109,8 +116,9 @@ impl SeenTypes {
             *w |= 1 << bit;
             return Ok(fresh);
         }
-        let seen = self.high.get(..self.high_len).ok_or(())?;
-        if seen.contains(&t) {
+        // No early exit, so the loop vectorizes.
+        let seen = self.high.iter().fold(false, |acc, &x| acc | (x == t));
+        if seen {
             return Ok(false);
         }
         let slot = self.high.get_mut(self.high_len).ok_or(())?;
@@ -128,11 +136,14 @@ pub(crate) enum Context {
 }
 
 /// Splits and validates an extensions block whose bytes are `block` (starting at
-/// `block.offset`), calling `each` on every extension in order.
+/// `block.offset`), calling `each` on every extension in order. `psk_last` holds the
+/// ClientHello rule that pre_shared_key comes last (RFC 8446 section 4.2.11); a
+/// ServerHello may put its pre_shared_key anywhere.
 #[inline]
 pub(crate) fn read_extensions<'a>(
     outer: &Reader<'a>,
     block: crate::reader::Slice<'a>,
+    psk_last: bool,
     mut each: impl FnMut(Extension<'a>) -> Result<(), DecodeError>,
 ) -> Result<Extensions<'a>, DecodeError> {
     let mut r = block.reader(outer);
@@ -166,7 +177,7 @@ pub(crate) fn read_extensions<'a>(
                 ));
             }
         }
-        psk_seen = t == ExtensionType::PRE_SHARED_KEY;
+        psk_seen = psk_last && t == ExtensionType::PRE_SHARED_KEY;
         each(Extension {
             extension_type: t,
             data: data.bytes,
@@ -195,13 +206,18 @@ pub enum ClientExtension<'a> {
     SignatureAlgorithmsCert(U16List<'a, SignatureScheme>),
     /// application_layer_protocol_negotiation (RFC 7301).
     Alpn(ProtocolNames<'a>),
-    /// padding (RFC 7685): its length; the contents are not checked.
+    /// padding (RFC 7685): its length. The contents are not checked: RFC 7685 section 3
+    /// puts the duty to fill it with zeros on the client and gives the server nothing to
+    /// do with a non-zero byte, and checking would cost a pass over up to 64 KiB of bytes
+    /// on the per-datagram path for no decision the gate makes.
     Padding(usize),
     /// encrypt_then_mac (RFC 7366).
     EncryptThenMac,
     /// extended_master_secret (RFC 7627).
     ExtendedMasterSecret,
-    /// record_size_limit (RFC 8449).
+    /// record_size_limit (RFC 8449): a value of at least 64 (a smaller one is `BadValue`,
+    /// illegal_parameter). Values above 2^14 + 1 are kept: RFC 8449 section 4 tells a
+    /// server not to enforce the protocol maximum on them.
     RecordSizeLimit(u16),
     /// session_ticket (RFC 5077): the ticket, possibly empty.
     SessionTicket(&'a [u8]),
@@ -231,6 +247,9 @@ impl<'a> Extension<'a> {
 }
 
 const MAX16: usize = u16::MAX as usize;
+
+/// The smallest record_size_limit a peer may send (RFC 8449 section 4).
+pub const MIN_RECORD_SIZE_LIMIT: u16 = 64;
 
 #[inline(always)]
 pub(crate) fn parse_client_ext<'a>(
@@ -271,6 +290,7 @@ pub(crate) fn parse_client_ext<'a>(
                 ClientExtension::Alpn(ProtocolNames { bytes: list.bytes })
             }
             ExtensionType::PADDING => {
+                // Contents unchecked on purpose; see `ClientExtension::Padding`.
                 let n = r.remaining();
                 r.bytes("padding", n)?;
                 ClientExtension::Padding(n)
@@ -279,7 +299,17 @@ pub(crate) fn parse_client_ext<'a>(
             ExtensionType::EXTENDED_MASTER_SECRET => ClientExtension::ExtendedMasterSecret,
             ExtensionType::EARLY_DATA => ClientExtension::EarlyData,
             ExtensionType::RECORD_SIZE_LIMIT => {
-                ClientExtension::RecordSizeLimit(r.u16("RecordSizeLimit")?)
+                let at = r.offset();
+                let limit = r.u16("RecordSizeLimit")?;
+                // RFC 8449 section 4: a value below 64 is an illegal_parameter.
+                if limit < MIN_RECORD_SIZE_LIMIT {
+                    return Err(DecodeError::new(
+                        at,
+                        "RecordSizeLimit",
+                        DecodeErrorKind::BadValue,
+                    ));
+                }
+                ClientExtension::RecordSizeLimit(limit)
             }
             ExtensionType::SESSION_TICKET => {
                 let n = r.remaining();

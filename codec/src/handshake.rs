@@ -7,7 +7,10 @@
 use crate::enums::{ContentType, HandshakeType, ProtocolVersion};
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::reader::Reader;
-use crate::record::{DTLS_RECORD_HEADER_LEN, DtlsRecordHeader, TLS_RECORD_HEADER_LEN};
+use crate::record::{
+    DTLS_RECORD_HEADER_LEN, DtlsRecordHeader, TLS_RECORD_HEADER_LEN, check_dtls_sequence,
+    check_tls_fragment_len,
+};
 use crate::writer::{Writer, len16, len24};
 
 /// Length of the TLS handshake header.
@@ -149,7 +152,9 @@ pub(crate) trait Body {
     fn put_body(&self, w: &mut Writer<'_>) -> Result<(), EncodeError>;
 }
 
-/// Writes `body` with `framing` into `out`; returns the bytes written.
+/// Writes `body` with `framing` into `out`; returns the bytes written. Lengths the wire
+/// or the parsers cannot take (a TLS record over 2^14 bytes, a DTLS record over 2^16 - 1,
+/// a sequence number over 48 bits) are `TooLong` before the buffer is looked at.
 pub(crate) fn write_framed(
     body: &impl Body,
     framing: Framing,
@@ -157,19 +162,29 @@ pub(crate) fn write_framed(
 ) -> Result<usize, EncodeError> {
     let body_len = body.body_len();
     let total = framing.overhead() + body_len;
-    let mut w = Writer::new(out, total)?;
     let hs_len = len24("Handshake.length", body_len)?;
+    let record_len = match framing {
+        Framing::TlsMessage | Framing::DtlsMessage { .. } => 0,
+        Framing::TlsRecord { .. } => {
+            let len = TLS_HANDSHAKE_HEADER_LEN + body_len;
+            check_tls_fragment_len(ContentType::HANDSHAKE, len)?;
+            len16("TLSPlaintext.length", len)?
+        }
+        Framing::DtlsRecord {
+            sequence_number, ..
+        } => {
+            check_dtls_sequence(sequence_number)?;
+            len16("DTLSPlaintext.length", DTLS_HANDSHAKE_HEADER_LEN + body_len)?
+        }
+    };
+    let mut w = Writer::new(out, total)?;
     match framing {
-        Framing::TlsMessage => {}
+        Framing::TlsMessage | Framing::DtlsMessage { .. } => {}
         Framing::TlsRecord { version } => {
             w.u8(ContentType::HANDSHAKE.0)?;
             w.u16(version.0)?;
-            w.u16(len16(
-                "TLSPlaintext.length",
-                TLS_HANDSHAKE_HEADER_LEN + body_len,
-            )?)?;
+            w.u16(record_len)?;
         }
-        Framing::DtlsMessage { .. } => {}
         Framing::DtlsRecord {
             version,
             epoch,
@@ -181,7 +196,7 @@ pub(crate) fn write_framed(
                 version,
                 epoch,
                 sequence_number,
-                length: len16("DTLSPlaintext.length", DTLS_HANDSHAKE_HEADER_LEN + body_len)?,
+                length: record_len,
             }
             .put(&mut w)?;
         }

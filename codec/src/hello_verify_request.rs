@@ -37,8 +37,12 @@ impl<'a> HelloVerifyRequest<'a> {
         framing.overhead() + Body::body_len(self)
     }
 
-    /// Writes the message with `framing`.
+    /// Writes the message with `framing`. A cookie over 255 bytes
+    /// ([`MAX_HVR_COOKIE_LEN`]) is refused with `TooLong`, whatever the buffer's size.
     pub fn write(&self, framing: Framing, out: &mut [u8]) -> Result<usize, EncodeError> {
+        if self.cookie.len() > MAX_HVR_COOKIE_LEN {
+            return Err(EncodeError::TooLong { field: "cookie" });
+        }
         write_framed(self, framing, out)
     }
 }

@@ -7,6 +7,7 @@ pub mod client_hello;
 pub mod enums;
 pub mod error;
 pub mod extensions;
+pub mod first_flight;
 pub mod handshake;
 pub mod hello_verify_request;
 pub mod lists;
@@ -25,6 +26,7 @@ pub use enums::{
 };
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use extensions::{ClientExtension, Extension, Extensions, ServerExtension};
+pub use first_flight::ClientHelloOutline;
 pub use handshake::{DtlsHandshake, Framing, Handshake, write_message_hash};
 pub use hello_verify_request::HelloVerifyRequest;
 pub use lists::{KeyShareEntry, KeyShares, PreSharedKey, PskIdentity, U16List};

@@ -13,10 +13,22 @@ use crate::writer::{Writer, len16};
 pub const TLS_RECORD_HEADER_LEN: usize = 5;
 /// Length of a DTLSPlaintext header.
 pub const DTLS_RECORD_HEADER_LEN: usize = 13;
-/// The largest record fragment TLS allows, 2^14 bytes (RFC 8446 section 5.1), plus the
-/// 256 bytes of expansion TLS 1.2 tolerates. Records claiming more are refused before any
-/// byte of them is buffered.
-pub const MAX_RECORD_FRAGMENT_LEN: usize = (1 << 14) + 256;
+/// The largest TLSPlaintext fragment, 2^14 bytes (RFC 8446 section 5.1; RFC 5246 section
+/// 6.2.1 says the same): the limit for the records a first flight holds in the clear
+/// (handshake, alert, change_cipher_spec). A header announcing more is refused with
+/// record_overflow before any byte of the record is buffered.
+pub const MAX_PLAINTEXT_FRAGMENT_LEN: usize = 1 << 14;
+/// The largest TLSCiphertext fragment of TLS 1.3, 2^14 + 256 bytes (RFC 8446 section 5.2):
+/// the limit for every other content type (a client that sends 0-RTT follows its
+/// ClientHello with protected application_data records up to this size). No record of
+/// any type is accepted above it. (TLS 1.2 allowed 2^14 + 2048 for ciphertext, RFC 5246
+/// section 6.2.3, but a TLS 1.2 connection has no protected records before the server's
+/// first flight.)
+pub const MAX_CIPHERTEXT_FRAGMENT_LEN: usize = (1 << 14) + 256;
+/// The largest fragment of any record [`TlsRecordHeader::parse`] accepts:
+/// [`MAX_CIPHERTEXT_FRAGMENT_LEN`]. Plaintext content types are held to
+/// [`MAX_PLAINTEXT_FRAGMENT_LEN`]; see [`TlsRecordHeader::max_fragment_len`].
+pub const MAX_RECORD_FRAGMENT_LEN: usize = MAX_CIPHERTEXT_FRAGMENT_LEN;
 /// The largest DTLS record sequence number (48 bits).
 pub const MAX_DTLS_SEQUENCE: u64 = (1 << 48) - 1;
 
@@ -61,11 +73,12 @@ impl TlsRecordHeader {
         let version = ProtocolVersion(r.u16("TLSPlaintext.legacy_record_version")?);
         let at = r.offset();
         let length = r.u16("TLSPlaintext.length")?;
-        if usize::from(length) > MAX_RECORD_FRAGMENT_LEN {
+        let limit = Self::max_fragment_len(content_type);
+        if usize::from(length) > limit {
             return Err(DecodeError::new(
                 at,
                 "TLSPlaintext.length",
-                DecodeErrorKind::BadLength,
+                DecodeErrorKind::RecordOverflow { limit },
             ));
         }
         Ok(Self {
@@ -75,8 +88,24 @@ impl TlsRecordHeader {
         })
     }
 
-    /// Writes the header into the front of `out`.
+    /// The longest fragment a record of this content type may carry:
+    /// [`MAX_PLAINTEXT_FRAGMENT_LEN`] for handshake, alert and change_cipher_spec (sent in
+    /// the clear in a first flight, RFC 8446 section 5.1), [`MAX_CIPHERTEXT_FRAGMENT_LEN`]
+    /// for any other type (section 5.2).
+    pub const fn max_fragment_len(content_type: ContentType) -> usize {
+        match content_type {
+            ContentType::HANDSHAKE | ContentType::ALERT | ContentType::CHANGE_CIPHER_SPEC => {
+                MAX_PLAINTEXT_FRAGMENT_LEN
+            }
+            _ => MAX_CIPHERTEXT_FRAGMENT_LEN,
+        }
+    }
+
+    /// Writes the header into the front of `out`. A length over
+    /// [`max_fragment_len`](Self::max_fragment_len) is refused (`TooLong`): the parser
+    /// would refuse it.
     pub fn write(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
+        check_tls_fragment_len(self.content_type, usize::from(self.length))?;
         let mut w = Writer::new(out, TLS_RECORD_HEADER_LEN)?;
         w.u8(self.content_type.0)?;
         w.u16(self.version.0)?;
@@ -117,14 +146,30 @@ impl<'a> TlsRecord<'a> {
         TLS_RECORD_HEADER_LEN + self.fragment.len()
     }
 
-    /// Writes the record (header with the fragment's real length, then the fragment).
+    /// Writes the record (header with the fragment's real length, then the fragment). A
+    /// fragment over [`TlsRecordHeader::max_fragment_len`] is refused (`TooLong`).
     pub fn write(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
+        check_tls_fragment_len(self.header.content_type, self.fragment.len())?;
         let len = self.encoded_len();
         let mut w = Writer::new(out, len)?;
         w.u8(self.header.content_type.0)?;
         w.u16(self.header.version.0)?;
         w.vec16("TLSPlaintext.fragment", self.fragment)?;
         w.done(len)
+    }
+}
+
+/// `TooLong` for a TLS record fragment the parser would refuse with `RecordOverflow`.
+pub(crate) const fn check_tls_fragment_len(
+    content_type: ContentType,
+    len: usize,
+) -> Result<(), EncodeError> {
+    if len > TlsRecordHeader::max_fragment_len(content_type) {
+        Err(EncodeError::TooLong {
+            field: "TLSPlaintext.length",
+        })
+    } else {
+        Ok(())
     }
 }
 
@@ -179,22 +224,32 @@ impl DtlsRecordHeader {
     /// Writes the header into the front of `out`. A sequence number above 2^48 - 1
     /// cannot be encoded.
     pub fn write(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
+        check_dtls_sequence(self.sequence_number)?;
         let mut w = Writer::new(out, DTLS_RECORD_HEADER_LEN)?;
         self.put(&mut w)?;
         w.done(DTLS_RECORD_HEADER_LEN)
     }
 
+    /// Writes the header; callers check the sequence number with [`check_dtls_sequence`]
+    /// before they check the buffer, and this checks it again.
     pub(crate) fn put(&self, w: &mut Writer<'_>) -> Result<(), EncodeError> {
-        if self.sequence_number > MAX_DTLS_SEQUENCE {
-            return Err(EncodeError::TooLong {
-                field: "DTLSPlaintext.sequence_number",
-            });
-        }
+        check_dtls_sequence(self.sequence_number)?;
         w.u8(self.content_type.0)?;
         w.u16(self.version.0)?;
         w.u16(self.epoch)?;
         w.u48(self.sequence_number)?;
         w.u16(self.length)
+    }
+}
+
+/// `TooLong` for a sequence number above 48 bits.
+pub(crate) const fn check_dtls_sequence(sequence_number: u64) -> Result<(), EncodeError> {
+    if sequence_number > MAX_DTLS_SEQUENCE {
+        Err(EncodeError::TooLong {
+            field: "DTLSPlaintext.sequence_number",
+        })
+    } else {
+        Ok(())
     }
 }
 
@@ -229,6 +284,7 @@ impl<'a> DtlsRecord<'a> {
             length: len16("DTLSPlaintext.fragment", self.fragment.len())?,
             ..self.header
         };
+        check_dtls_sequence(header.sequence_number)?;
         let mut w = Writer::new(out, len)?;
         header.put(&mut w)?;
         w.bytes(self.fragment)?;
@@ -308,7 +364,63 @@ mod tests {
         );
         let e = TlsRecord::need(&[22, 3, 1, 0xff, 0xff]).unwrap_err();
         assert_eq!(e.offset, 3);
-        assert_eq!(e.kind, DecodeErrorKind::BadLength);
+        assert_eq!(
+            e.kind,
+            DecodeErrorKind::RecordOverflow {
+                limit: MAX_PLAINTEXT_FRAGMENT_LEN
+            }
+        );
+        assert_eq!(e.alert(), crate::AlertDescription::RECORD_OVERFLOW);
+    }
+
+    #[test]
+    fn record_limits_follow_the_content_type() {
+        let header = |t: u8, len: usize| {
+            let [hi, lo] = u16::try_from(len).unwrap().to_be_bytes();
+            TlsRecordHeader::parse(&[t, 3, 3, hi, lo])
+        };
+        for t in [20, 21, 22] {
+            assert!(header(t, 1 << 14).is_ok());
+            let e = header(t, (1 << 14) + 1).unwrap_err();
+            assert_eq!(e.kind, DecodeErrorKind::RecordOverflow { limit: 1 << 14 });
+            assert_eq!((e.offset, e.field), (3, "TLSPlaintext.length"));
+        }
+        for t in [23, 99] {
+            assert!(header(t, (1 << 14) + 256).is_ok());
+            let e = header(t, (1 << 14) + 257).unwrap_err();
+            assert_eq!(
+                e.kind,
+                DecodeErrorKind::RecordOverflow {
+                    limit: (1 << 14) + 256
+                }
+            );
+        }
+        // The writers refuse what the parser refuses, whatever the buffer.
+        let big = [0u8; (1 << 14) + 1];
+        let rec = TlsRecord {
+            header: TlsRecordHeader {
+                content_type: ContentType::HANDSHAKE,
+                version: ProtocolVersion::TLS1_2,
+                length: 0,
+            },
+            fragment: &big,
+        };
+        for len in [0, big.len() + 5] {
+            assert_eq!(
+                rec.write(&mut [0; (1 << 14) + 6][..len]),
+                Err(EncodeError::TooLong {
+                    field: "TLSPlaintext.length"
+                })
+            );
+        }
+        let h = TlsRecordHeader {
+            length: (1 << 14) + 1,
+            ..rec.header
+        };
+        assert!(matches!(
+            h.write(&mut [0; 5]),
+            Err(EncodeError::TooLong { .. })
+        ));
     }
 
     #[test]
@@ -320,9 +432,11 @@ mod tests {
             sequence_number: 1 << 48,
             length: 0,
         };
-        assert!(matches!(
-            h.write(&mut [0; 13]),
-            Err(EncodeError::TooLong { .. })
-        ));
+        for len in [0, 13] {
+            assert!(matches!(
+                h.write(&mut [0; 13][..len]),
+                Err(EncodeError::TooLong { .. })
+            ));
+        }
     }
 }

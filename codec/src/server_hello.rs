@@ -16,6 +16,9 @@ pub const HELLO_RETRY_REQUEST_RANDOM: [u8; 32] = [
     0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 ];
 
+/// The longest legacy_session_id (echo) the RFCs allow (`opaque legacy_session_id<0..32>`).
+pub(crate) const MAX_SESSION_ID_LEN: usize = 32;
+
 /// A parsed ServerHello or HelloRetryRequest body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ServerHello<'a> {
@@ -40,7 +43,9 @@ impl<'a> ServerHello<'a> {
         let mut r = Reader::new(body);
         let legacy_version = ProtocolVersion(r.u16("legacy_version")?);
         let random = r.array::<32>("random")?;
-        let legacy_session_id_echo = r.vec8("legacy_session_id_echo", 0, 32)?.bytes;
+        let legacy_session_id_echo = r
+            .vec8("legacy_session_id_echo", 0, MAX_SESSION_ID_LEN)?
+            .bytes;
         let cipher_suite = CipherSuite(r.u16("cipher_suite")?);
         let legacy_compression_method = r.u8("legacy_compression_method")?;
         let ctx = if *random == HELLO_RETRY_REQUEST_RANDOM {
@@ -52,7 +57,7 @@ impl<'a> ServerHello<'a> {
             None
         } else {
             let block = r.vec16("extensions", 0, usize::from(u16::MAX))?;
-            Some(read_extensions(&r, block, |e| {
+            Some(read_extensions(&r, block, false, |e| {
                 parse_server_ext(ctx, e.extension_type, e.data, e.offset + 4).map(|_| ())
             })?)
         };
@@ -101,7 +106,31 @@ impl<'a> ServerHello<'a> {
     }
 
     /// Writes the message with `framing`; byte for byte the input it was parsed from.
+    ///
+    /// The fields are public, so a caller can build a message its parser would refuse; the
+    /// writer refuses it instead (`TooLong` naming the field, before the buffer is looked
+    /// at): a legacy_session_id_echo over 32 bytes, or an extension that does not validate
+    /// for this message's random (a ServerHello's extensions with the HelloRetryRequest
+    /// random put in, whose key_share has another form, or a ClientHello's extensions).
+    /// Checking the extensions costs one pass over them; this writer is for re-encoding
+    /// and tests, not the per-datagram path ([`HelloRetryRequest`] is).
     pub fn write(&self, framing: Framing, out: &mut [u8]) -> Result<usize, EncodeError> {
+        if self.legacy_session_id_echo.len() > MAX_SESSION_ID_LEN {
+            return Err(EncodeError::TooLong {
+                field: "legacy_session_id_echo",
+            });
+        }
+        if let Some(exts) = self.extensions {
+            let ctx = if self.is_hello_retry_request() {
+                Context::HelloRetryRequest
+            } else {
+                Context::ServerHello
+            };
+            for e in exts.iter() {
+                parse_server_ext(ctx, e.extension_type, e.data, 0)
+                    .map_err(|err| EncodeError::TooLong { field: err.field })?;
+            }
+        }
         write_framed(self, framing, out)
     }
 }
@@ -165,12 +194,26 @@ impl HelloRetryRequest<'_> {
     }
 
     /// Writes the HelloRetryRequest with `framing` into `out`.
+    ///
+    /// What [`ServerHello::parse`] would refuse is refused here with `TooLong` naming the
+    /// field, whatever the buffer's size: a legacy_session_id_echo over 32 bytes, an empty
+    /// cookie (RFC 8446 section 4.2.2: `opaque cookie<1..2^16-1>`; leave `cookie` `None`
+    /// to send none), a cookie too long for the extensions block's uint16 length, and
+    /// (with TLS record framing) a message over the 2^14-byte record limit.
     pub fn write(&self, framing: Framing, out: &mut [u8]) -> Result<usize, EncodeError> {
-        if self.legacy_session_id_echo.len() > 32 {
+        if self.legacy_session_id_echo.len() > MAX_SESSION_ID_LEN {
             return Err(EncodeError::TooLong {
                 field: "legacy_session_id_echo",
             });
         }
+        if self.cookie.is_some_and(<[u8]>::is_empty) {
+            return Err(EncodeError::TooLong {
+                field: "Cookie.cookie",
+            });
+        }
+        // Bounds every inner length too: the cookie's own vector and its extension_data
+        // are shorter than the block.
+        crate::writer::len16("extensions", self.extensions_len())?;
         write_framed(self, framing, out)
     }
 }

@@ -119,6 +119,26 @@ fn client_ext() -> impl Strategy<Value = Ext> {
             t: 0xff01,
             data: vec8(&r)
         }),
+        // ec_point_formats: ECPointFormatList <1..2^8-1>.
+        bytes(1, 4).prop_map(|f| Ext {
+            t: 11,
+            data: vec8(&f)
+        }),
+        Just(Ext {
+            t: 22,
+            data: vec![]
+        }),
+        // record_size_limit: RFC 8449 allows 64 and above.
+        (64u16..).prop_map(|l| Ext {
+            t: 28,
+            data: l.to_be_bytes().to_vec()
+        }),
+        // session_ticket: the opaque ticket fills the extension, possibly empty.
+        bytes(0, 200).prop_map(|t| Ext { t: 35, data: t }),
+        prop::collection::vec(any::<u16>(), 1..=20).prop_map(|v| Ext {
+            t: 50,
+            data: vec16(&u16s(&v))
+        }),
         // GREASE and unknown types carry anything.
         (0u16..16, bytes(0, 20)).prop_map(|(i, d)| Ext {
             t: 0x0a0a + i * 0x1010,
@@ -279,6 +299,19 @@ proptest! {
         prop_assert_eq!(k.early_data, data(42).is_some());
         prop_assert_eq!(k.psk_key_exchange_modes, data(45).map(|d| &d[1..]));
         prop_assert_eq!(k.renegotiation_info, data(0xff01).map(|d| &d[1..]));
+        prop_assert_eq!(k.padding, data(21).map(<[u8]>::len));
+        prop_assert_eq!(k.extended_master_secret, data(23).is_some());
+        prop_assert_eq!(k.ec_point_formats, data(11).map(|d| &d[1..]));
+        prop_assert_eq!(k.encrypt_then_mac, data(22).is_some());
+        prop_assert_eq!(
+            k.record_size_limit,
+            data(28).map(|d| u16::from_be_bytes([d[0], d[1]]))
+        );
+        prop_assert_eq!(k.session_ticket, data(35));
+        prop_assert_eq!(
+            k.signature_algorithms_cert.map(|v| v.as_bytes()),
+            data(50).map(|d| &d[2..])
+        );
         if let (Some(sn), Some(d)) = (k.server_name, data(0)) {
             prop_assert_eq!(sn.host_name(), Some(&d[5..]));
         } else {
@@ -294,10 +327,15 @@ proptest! {
             let ids = psk.identities().count();
             prop_assert_eq!(ids, psk.binders().count());
             prop_assert!(ids >= 1);
-            // The identities and binders are the generated ones, in order. (binders_offset
-            // is checked by cli/tests/codec_bugs.rs: the codec reports it relative to the
-            // extension data instead of the ClientHello body.)
+            // The identities and binders are the generated ones, in order.
             let ids_len = usize::from(u16::from_be_bytes([d[0], d[1]]));
+            // binders_offset counts from the start of the ClientHello body (the regression
+            // of cli/tests/psk_binders_offset.rs, here for every generated ClientHello):
+            // pre_shared_key is the last extension, so its data is the body's tail and the
+            // binders vector starts 2 + ids_len bytes into it.
+            let binders_at = body.len() - d.len() + 2 + ids_len;
+            prop_assert_eq!(psk.binders_offset, binders_at);
+            prop_assert_eq!(&body[binders_at..], &d[2 + ids_len..]);
             let mut want_ids = Vec::new();
             let mut at = 2;
             while at < 2 + ids_len {
@@ -482,5 +520,12 @@ fn generated_extension_types_are_the_ones_the_codec_names() {
     assert_eq!(ExtensionType::PRE_SHARED_KEY.get(), 41);
     assert_eq!(ExtensionType::PSK_KEY_EXCHANGE_MODES.get(), 45);
     assert_eq!(ExtensionType::RENEGOTIATION_INFO.get(), 0xff01);
+    assert_eq!(ExtensionType::EC_POINT_FORMATS.get(), 11);
+    assert_eq!(ExtensionType::PADDING.get(), 21);
+    assert_eq!(ExtensionType::ENCRYPT_THEN_MAC.get(), 22);
+    assert_eq!(ExtensionType::EXTENDED_MASTER_SECRET.get(), 23);
+    assert_eq!(ExtensionType::RECORD_SIZE_LIMIT.get(), 28);
+    assert_eq!(ExtensionType::SESSION_TICKET.get(), 35);
+    assert_eq!(ExtensionType::SIGNATURE_ALGORITHMS_CERT.get(), 50);
     assert_eq!(ExtensionType(0x7777).name(), None);
 }

@@ -279,7 +279,7 @@ mod tests {
         assert_eq!(e.field, "ChangeCipherSpec.type");
         assert_eq!(
             e.to_string(),
-            "offset 5: ChangeCipherSpec.type: illegal value (illegal_parameter)"
+            "offset 5: ChangeCipherSpec.type: change_cipher_spec byte is not 1 (unexpected_message)"
         );
     }
 
