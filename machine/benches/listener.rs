@@ -22,7 +22,9 @@ use common::{
     NOW, SECRET, dtls_ch, dtls_ch_datagram, peer, reply_cookie, tls_ch, tls_ch_record, with_cookie,
 };
 use core::time::Duration;
-use hellogate_codec::{ClientHello, DtlsHandshake, DtlsRecords, Flavor, Handshake, TlsRecord};
+use hellogate_codec::{
+    ClientHello, ClientHelloOutline, DtlsHandshake, DtlsRecords, Flavor, Handshake, TlsRecord,
+};
 use hellogate_cookie::KeyRing;
 use hellogate_machine::{Config, Decision, HrrKeyShare, Listener, MAX_OUTPUT_LEN, ReplyKind};
 use hmac::{Hmac, KeyInit, Mac};
@@ -204,18 +206,8 @@ fn main() {
         ReplyKind::HelloVerifyRequest,
         "DTLS 1.2 CH2 bad cookie",
     );
-    // MAC input of a DTLS 1.2 cookie (cookie crate's layout module): 7-byte header, binding
-    // byte, 18 address bytes, client_version, random, three 4-byte lengths, then the fields.
     let (ch1_12_view, ..) = dtls_ch(ch1_12);
-    let mac12_len = 7
-        + 1
-        + 18
-        + 2
-        + 32
-        + 12
-        + ch1_12_view.legacy_session_id.len()
-        + ch1_12_view.cipher_suites.as_bytes().len()
-        + ch1_12_view.legacy_compression_methods.len();
+    let mac12_len = mac_input_len(7, &ch1_12_view, None);
 
     // --- DTLS 1.3: the dimpl client.
     let ch1_13 = capture("dtls13_dimpl_ch1");
@@ -241,8 +233,8 @@ fn main() {
         l13.handle_datagram(NOW, peer, &ch2_13, &mut out),
         "DTLS 1.3 CH2",
     );
-    // MAC input of an HRR cookie: the cookie up to its 16-byte tag, binding byte, address.
-    let mac13_len = cookie13.len() - 16 + 1 + 18;
+    // The config is cookie-only, so the cookie binds the key share groups too.
+    let mac13_len = mac_input_len(cookie13.len() - 16, &ch1_13_view, Some(true));
     let ch1_13_msg = dtls_ch_message(ch1_13);
 
     // --- TLS 1.3 over a stream: OpenSSL's client (the capture SSL_stateless answers below),
@@ -273,6 +265,7 @@ fn main() {
         "TLS 1.3 CH2 flight",
     );
     let ch1_tls_msg = tls_ch_message(ch1_tls);
+    let mac_tls_len = mac_input_len(cookie_tls.len() - 16, &tls_ch(ch1_tls), Some(true));
 
     let ch1_rustls = capture("tls13_rustls_ch1");
     let group_rustls = tls_ch(ch1_rustls)
@@ -292,12 +285,19 @@ fn main() {
         "TLS 1.3 rustls CH1",
     );
     let ch1_rustls_msg = tls_ch_message(ch1_rustls);
+    let cookie_rustls = reply_cookie(&out[..hrr_rustls_len]);
+    let mac_rustls_len = mac_input_len(cookie_rustls.len() - 16, &tls_ch(ch1_rustls), Some(true));
 
     // --- Baselines: HMAC-SHA256 resumed from a key schedule set once (the floor a cookie
     // cannot go below), over the cookies' MAC input sizes; SHA-256 of each CH1 message.
     let key = [0x5au8; 32];
     let schedule = <Hmac<Sha256> as KeyInit>::new_from_slice(&key).unwrap();
-    let hmac_inputs = [vec![0x33u8; mac12_len], vec![0x33u8; mac13_len]];
+    let hmac_inputs = [
+        vec![0x33u8; mac12_len],
+        vec![0x33u8; mac13_len],
+        vec![0x33u8; mac_tls_len],
+        vec![0x33u8; mac_rustls_len],
+    ];
     let hash_inputs = [ch1_13_msg, ch1_tls_msg, ch1_rustls_msg];
 
     // `--profile=NAME`: loop one path for a profiler (perf, callgrind), print nothing else.
@@ -383,35 +383,35 @@ fn main() {
         },
         Path_ {
             name: "TLS 1.3 CH1 -> HRR (fresh gate/op)",
-            hmac: 1,
+            hmac: 2,
             hashes: Some(1),
             macs: 1.0,
             rounds: vec![],
         },
         Path_ {
             name: "TLS 1.3 CH1 -> HRR (minus gate)",
-            hmac: 1,
+            hmac: 2,
             hashes: Some(1),
             macs: 1.0,
             rounds: vec![],
         },
         Path_ {
             name: "TLS 1.3 CH2 flight -> accept (fresh gate/op)",
-            hmac: 1,
+            hmac: 2,
             hashes: None,
             macs: 1.0,
             rounds: vec![],
         },
         Path_ {
             name: "TLS 1.3 CH2 flight -> accept (minus gate)",
-            hmac: 1,
+            hmac: 2,
             hashes: None,
             macs: 1.0,
             rounds: vec![],
         },
         Path_ {
             name: "TLS 1.3 rustls CH1 (1466 B) -> HRR (minus gate)",
-            hmac: 1,
+            hmac: 3,
             hashes: Some(2),
             macs: 1.0,
             rounds: vec![],
@@ -419,19 +419,16 @@ fn main() {
     ];
     let mut gate_rounds = Vec::new();
     // Where the time goes besides the MAC: the codec's full ClientHello parse of each CH1
-    // body, against a walk of the same DTLS 1.2 body that reads only what an HVR needs (the
-    // fixed fields and the extension headers, to find supported_versions).
+    // body, and the outline a challenge reads instead (codec's first_flight module).
     let body12 = dtls_ch_message(ch1_12).split_off(4);
     let body13 = hash_inputs[0][4..].to_vec();
     let body_tls = hash_inputs[1][4..].to_vec();
-    assert!(hvr_fields_walk(&body12).is_some_and(|offers13| !offers13));
-    assert!(hvr_fields_walk(&body13).is_some_and(|offers13| offers13));
     let parse_inputs: [(&[u8], Flavor); 3] = [
         (&body12, Flavor::Dtls),
         (&body13, Flavor::Dtls),
         (&body_tls, Flavor::Tls),
     ];
-    let mut parse_rounds: Vec<Vec<f64>> = vec![Vec::new(); parse_inputs.len() + 1];
+    let mut parse_rounds: Vec<Vec<f64>> = vec![Vec::new(); 2 * parse_inputs.len()];
     let mut openssl_rounds: Vec<OpensslRun> = Vec::new();
     let openssl_bin = if s.full { build_openssl_bench() } else { None };
 
@@ -453,9 +450,11 @@ fn main() {
                 black_box(ClientHello::parse(black_box(body), *flavor).is_ok());
             }));
         }
-        parse_rounds[parse_inputs.len()].push(median_ns(&s, || {
-            black_box(hvr_fields_walk(black_box(&body12)));
-        }));
+        for (i, (body, flavor)) in parse_inputs.iter().enumerate() {
+            parse_rounds[parse_inputs.len() + i].push(median_ns(&s, || {
+                black_box(ClientHelloOutline::parse(black_box(body), *flavor).is_ok());
+            }));
+        }
         let gate_ns = median_ns(&s, || {
             black_box(ltls.stream());
         });
@@ -531,7 +530,9 @@ fn main() {
     let base: Vec<(f64, f64)> = base_rounds.iter().map(|r| summarize(r)).collect();
     let base_names = [
         format!("HMAC-SHA256, {mac12_len} B (DTLS 1.2 cookie MAC input)"),
-        format!("HMAC-SHA256, {mac13_len} B (HRR cookie MAC input)"),
+        format!("HMAC-SHA256, {mac13_len} B (DTLS 1.3 dimpl HRR cookie)"),
+        format!("HMAC-SHA256, {mac_tls_len} B (TLS 1.3 OpenSSL HRR cookie)"),
+        format!("HMAC-SHA256, {mac_rustls_len} B (TLS 1.3 rustls HRR cookie)"),
         format!("SHA-256 of DTLS 1.3 CH1, {} B", hash_inputs[0].len()),
         format!("SHA-256 of TLS 1.3 OpenSSL CH1, {} B", hash_inputs[1].len()),
         format!("SHA-256 of TLS 1.3 rustls CH1, {} B", hash_inputs[2].len()),
@@ -568,7 +569,9 @@ fn main() {
             "codec ClientHello::parse, TLS 1.3 CH1 ({} B)",
             body_tls.len()
         ),
-        "HVR fields + extension headers only, DTLS 1.2 CH1".to_string(),
+        "codec ClientHelloOutline::parse, DTLS 1.2 CH1".to_string(),
+        "codec ClientHelloOutline::parse, DTLS 1.3 CH1".to_string(),
+        "codec ClientHelloOutline::parse, TLS 1.3 CH1".to_string(),
     ];
     for (name, rounds) in parse_names.iter().zip(&parse_rounds) {
         let (ns, spread) = summarize(rounds);
@@ -698,37 +701,24 @@ fn main() {
     );
 }
 
-/// Reads what a HelloVerifyRequest decision needs from a DTLS ClientHello body (version,
-/// random, session_id, cookie, cipher_suites, compression_methods) and walks the extension
-/// headers only, without reading any extension's contents; returns whether supported_versions
-/// offers DTLS 1.3, or None if the bytes do not hold together. A lower bound for the parsing
-/// an HVR needs, to set against the codec's full parse.
-fn hvr_fields_walk(body: &[u8]) -> Option<bool> {
-    let u16_at = |at: usize| -> Option<usize> {
-        Some(usize::from(u16::from_be_bytes([
-            *body.get(at)?,
-            *body.get(at + 1)?,
-        ])))
+/// Bytes of a cookie's MAC input, from the cookie crate's `layout` module: the cookie up to
+/// its tag (`body_len`), the binding byte, the bound IPv4 address and port (the bench's peer
+/// is 127.0.0.1), the era, the ClientHello fields in wire form, and for a cookie-only HRR
+/// the count and groups of the key shares.
+fn mac_input_len(body_len: usize, ch: &ClientHello<'_>, cookie_only: Option<bool>) -> usize {
+    let fields = 2
+        + 32
+        + 1
+        + ch.legacy_session_id.len()
+        + 2
+        + ch.cipher_suites.as_bytes().len()
+        + 1
+        + ch.legacy_compression_methods.len();
+    let groups = match cookie_only {
+        Some(true) => 2 + 2 * ch.known.key_shares.map_or(0, |k| k.iter().count()),
+        _ => 0,
     };
-    let mut at = 2 + 32;
-    for _ in 0..2 {
-        at += 1 + usize::from(*body.get(at)?); // session_id, cookie
-    }
-    at += 2 + u16_at(at)?; // cipher_suites
-    at += 1 + usize::from(*body.get(at)?); // compression_methods
-    let end = at + 2 + u16_at(at)?;
-    at += 2;
-    body.get(..end)?;
-    while at < end {
-        let (t, len) = (u16_at(at)?, u16_at(at + 2)?);
-        let data = body.get(at + 4..at + 4 + len)?;
-        if t == 43 {
-            let list = data.get(1..)?;
-            return Some(list.chunks_exact(2).any(|v| v == [0xfe, 0xfc]));
-        }
-        at += 4 + len;
-    }
-    Some(false)
+    body_len + 1 + 6 + 2 + fields + groups
 }
 
 /// One run of the C program: median ns/op of each OpenSSL case, and reply sizes.

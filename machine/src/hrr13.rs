@@ -5,8 +5,8 @@ use core::net::SocketAddr;
 use core::time::Duration;
 
 use hellogate_codec::{
-    CipherSuite, ClientHello, EncodeError, Framing, HashAlgorithm, HelloRetryRequest, NamedGroup,
-    ProtocolVersion, write_message_hash,
+    CipherSuite, ClientHello, ClientHelloOutline, EncodeError, Framing, HashAlgorithm,
+    HelloRetryRequest, NamedGroup, ProtocolVersion, write_message_hash,
 };
 use hellogate_cookie::{
     HRR_COOKIE_MAX_LEN, HelloFields, HrrBinding, HrrCookie, HrrParams, HrrProtocol,
@@ -41,13 +41,13 @@ pub(crate) struct ShareGroups {
 }
 
 impl ShareGroups {
-    pub(crate) fn of(ch: &ClientHello<'_>) -> Self {
+    pub(crate) fn of(ch: &ClientHelloOutline<'_>) -> Self {
         let mut g = Self {
             groups: [0; MAX_KEY_SHARES],
             len: 0,
             overflow: false,
         };
-        for e in ch.known.key_shares.iter().flat_map(|s| s.iter()) {
+        for e in ch.key_shares.iter().flat_map(|s| s.iter()) {
             match g.groups.get_mut(g.len) {
                 Some(slot) => {
                     *slot = e.group.0;
@@ -65,7 +65,7 @@ impl ShareGroups {
 }
 
 /// What ClientHello2 must repeat of ClientHello1: the cookie binds it (RFC 8446 4.1.2).
-pub(crate) fn binding<'a>(ch: &ClientHello<'a>, groups: &'a ShareGroups) -> HrrBinding<'a> {
+pub(crate) fn binding<'a>(ch: &ClientHelloOutline<'a>, groups: &'a ShareGroups) -> HrrBinding<'a> {
     HrrBinding {
         hello: HelloFields {
             client_version: ch.legacy_version.0,
@@ -81,7 +81,7 @@ pub(crate) fn binding<'a>(ch: &ClientHello<'a>, groups: &'a ShareGroups) -> HrrB
 /// Chooses suite and group by server preference (RFC 8446 section 4.1.1).
 pub(crate) fn plan(
     l: &Listener,
-    ch: &ClientHello<'_>,
+    ch: &ClientHelloOutline<'_>,
     t: &mut impl Tracer,
 ) -> Result<Plan, Reason> {
     let cfg = l.config();
@@ -94,8 +94,8 @@ pub(crate) fn plan(
     let suite = suite.ok_or(Reason::NoCommonSuite)?;
     let hash = suite.tls13_hash().ok_or(Reason::NoCommonSuite)?;
 
-    let supported = |g: NamedGroup| ch.known.supported_groups.is_some_and(|l| l.contains(g));
-    let shared = |g: NamedGroup| ch.known.key_shares.is_some_and(|s| s.find(g).is_some());
+    let supported = |g: NamedGroup| ch.supported_groups.is_some_and(|l| l.contains(g));
+    let shared = |g: NamedGroup| ch.key_shares.is_some_and(|s| s.find(g).is_some());
     // The best group the client already sent a share for, and the best it supports without one.
     let with_share = cfg
         .groups
@@ -186,7 +186,7 @@ pub(crate) const DTLS13: Flavor13 = Flavor13 {
 
 impl Flavor13 {
     /// TLS echoes legacy_session_id; DTLS 1.3 servers must not (RFC 9147 section 5.3).
-    fn echo<'a>(&self, ch: &ClientHello<'a>) -> &'a [u8] {
+    fn echo<'a>(&self, ch: &ClientHelloOutline<'a>) -> &'a [u8] {
         match self.protocol {
             HrrProtocol::Tls13 => ch.legacy_session_id,
             HrrProtocol::Dtls13 => &[],
@@ -201,7 +201,7 @@ pub(crate) fn write_hrr(
     now: Duration,
     peer: SocketAddr,
     f: Flavor13,
-    ch: &ClientHello<'_>,
+    ch: &ClientHelloOutline<'_>,
     body: &[u8],
     plan: &Plan,
     framing: Framing,
@@ -276,10 +276,11 @@ pub(crate) fn accept_ch2(
     out: &mut [u8],
     t: &mut impl Tracer,
 ) -> Result<Continuation, Reason> {
-    let groups = ShareGroups::of(ch);
+    let outline = ch.outline();
+    let groups = ShareGroups::of(&outline);
     let c = l
         .jar()
-        .open_hrr(now, peer, f.protocol, &binding(ch, &groups), cookie);
+        .open_hrr(now, peer, f.protocol, &binding(&outline, &groups), cookie);
     t.check("cookie verifies", c.is_ok(), cookie_detail(&c));
     let c = c.map_err(Reason::Cookie)?;
     if let Some(h) = expected_ch1 {
@@ -300,7 +301,7 @@ pub(crate) fn accept_ch2(
     let mh = write_message_hash(c.ch1_hash(), out).map_err(encode_reason)?;
     let hrr = HelloRetryRequest {
         legacy_version: f.legacy_version,
-        legacy_session_id_echo: f.echo(ch),
+        legacy_session_id_echo: f.echo(&outline),
         cipher_suite: suite,
         selected_version: f.version,
         selected_group: c.key_share_in_hrr.then_some(group),
@@ -359,7 +360,7 @@ fn check_ch2(
         // After a cookie-only HRR: the client's shares are unchanged (the cookie's MAC bound
         // their groups, all of them: ClientHello1 had at most MAX_KEY_SHARES), and one is for
         // the group.
-        Some(s) => s.find(group).is_some() && !ShareGroups::of(ch).overflow,
+        Some(s) => s.find(group).is_some() && !ShareGroups::of(&ch.outline()).overflow,
     };
     t.check(
         "ClientHello2 key_share fits the HelloRetryRequest",

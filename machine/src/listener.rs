@@ -5,8 +5,9 @@ use core::net::SocketAddr;
 use core::time::Duration;
 
 use hellogate_codec::{
-    Alert, AlertDescription, ClientHello, ContentType, DtlsClientHelloPrefix, DtlsHandshake,
-    DtlsRecord, Flavor, Framing, HandshakeType, HelloVerifyRequest, ProtocolVersion, RecordFraming,
+    Alert, AlertDescription, ClientHello, ClientHelloOutline, ContentType, DtlsClientHelloPrefix,
+    DtlsHandshake, DtlsRecord, Flavor, Framing, HandshakeType, HelloVerifyRequest, ProtocolVersion,
+    RecordFraming,
 };
 use hellogate_cookie::{CookieJar, DTLS12_COOKIE_LEN, HelloFields, KeyRing};
 
@@ -72,16 +73,8 @@ impl Listener {
 
     /// True when a (D)TLS 1.3 ClientHello1 must get a HelloRetryRequest: admission says to
     /// validate, or it offers early data and [`Config::challenge_early_data`] is on.
-    pub(crate) fn validating13(&self, ch: &ClientHello<'_>, t: &mut impl Tracer) -> bool {
-        if self.validating() {
-            return true;
-        }
-        if self.config.challenge_early_data && ch.known.early_data {
-            t.check(
-                "admission",
-                true,
-                "not validating, but early_data: challenge",
-            );
+    pub(crate) fn validating13(&self, o: &ClientHelloOutline<'_>, t: &mut impl Tracer) -> bool {
+        if self.must_challenge(o, t) {
             return true;
         }
         t.check("admission", true, "not validating: accept unvalidated");
@@ -263,6 +256,19 @@ impl Listener {
         out: &mut [u8],
         t: &mut impl Tracer,
     ) -> Decision<'a> {
+        // A ClientHello about to be challenged needs only its outline; one that may be
+        // accepted is parsed in full, since it is handed on (see codec's first_flight).
+        let o = match ClientHelloOutline::parse(body, Flavor::Dtls) {
+            Ok(o) => o,
+            Err(e) => {
+                t.check("ClientHello outline parses", false, e.field);
+                return Decision::Drop(Reason::Malformed(e.shifted(body_offset)));
+            }
+        };
+        t.check("ClientHello outline parses", true, "");
+        if !o.returns_cookie() && self.must_challenge(&o, t) {
+            return self.challenge(ctx, &o, out, t);
+        }
         let ch = match ClientHello::parse(body, Flavor::Dtls) {
             Ok(ch) => ch,
             Err(e) => {
@@ -271,19 +277,11 @@ impl Listener {
             }
         };
         t.check("ClientHello parses", true, "");
-        let offers13 = ch.offers_version(ProtocolVersion::DTLS1_3);
-        if self.config.dtls13 && offers13 {
-            t.check("client offers DTLS 1.3", true, "");
-            return self.dtls13(ctx, &ch, out, t);
-        }
-        // supported_versions, when present, is the whole offer (RFC 8446 section 4.2.1): a
-        // client listing only DTLS 1.3 does not speak DTLS 1.2 whatever its legacy_version.
-        let offers12 = self.config.dtls12
-            && (ch.offers_version(ProtocolVersion::DTLS1_2)
-                || ch.offers_version(ProtocolVersion::DTLS1_0));
-        t.check("client offers DTLS 1.2 or 1.0", offers12, "");
-        if !offers12 {
+        let Some(offers13) = self.version(&o, t) else {
             return Decision::Drop(Reason::UnsupportedVersion);
+        };
+        if offers13 {
+            return self.dtls13(ctx, &ch, out, t);
         }
         let fields = HelloFields {
             client_version: ch.legacy_version.0,
@@ -294,6 +292,65 @@ impl Listener {
         };
         let cookie = ch.legacy_cookie.unwrap_or(&[]);
         self.dtls12(ctx, fields, true, cookie, AcceptedHello::Whole(ch), out, t)
+    }
+
+    /// Which DTLS version a ClientHello goes on with: `Some(true)` for DTLS 1.3, `Some(false)`
+    /// for DTLS 1.2 (or 1.0), `None` when the client offers neither that is enabled.
+    fn version(&self, o: &ClientHelloOutline<'_>, t: &mut impl Tracer) -> Option<bool> {
+        if self.config.dtls13 && o.offers_version(ProtocolVersion::DTLS1_3) {
+            t.check("client offers DTLS 1.3", true, "");
+            return Some(true);
+        }
+        // supported_versions, when present, is the whole offer (RFC 8446 section 4.2.1): a
+        // client listing only DTLS 1.3 does not speak DTLS 1.2 whatever its legacy_version.
+        let offers12 = self.config.dtls12
+            && (o.offers_version(ProtocolVersion::DTLS1_2)
+                || o.offers_version(ProtocolVersion::DTLS1_0));
+        t.check("client offers DTLS 1.2 or 1.0", offers12, "");
+        offers12.then_some(false)
+    }
+
+    /// True when a ClientHello without a cookie must prove its address: admission says to
+    /// validate, or it offers early data and [`Config::challenge_early_data`] is on.
+    fn must_challenge(&self, o: &ClientHelloOutline<'_>, t: &mut impl Tracer) -> bool {
+        if self.validating() {
+            return true;
+        }
+        if self.config.challenge_early_data && o.early_data {
+            t.check(
+                "admission",
+                true,
+                "not validating, but early_data: challenge",
+            );
+            return true;
+        }
+        false
+    }
+
+    /// Answers a ClientHello1 that returns no cookie with a HelloRetryRequest (DTLS 1.3) or a
+    /// HelloVerifyRequest (DTLS 1.2), from its outline.
+    fn challenge<'a>(
+        &self,
+        ctx: &Ctx<'a>,
+        o: &ClientHelloOutline<'_>,
+        out: &mut [u8],
+        t: &mut impl Tracer,
+    ) -> Decision<'a> {
+        match self.version(o, t) {
+            None => Decision::Drop(Reason::UnsupportedVersion),
+            Some(true) => self.write_hrr13(ctx, o, out, t),
+            Some(false) => {
+                t.check("ClientHello carries a cookie", false, "");
+                let fields = HelloFields {
+                    client_version: o.legacy_version.0,
+                    random: o.random,
+                    session_id: o.legacy_session_id,
+                    cipher_suites: o.cipher_suites.as_bytes(),
+                    compression_methods: o.legacy_compression_methods,
+                };
+                self.write_hvr(ctx, fields, true, out, t)
+            }
+        }
     }
 
     /// A fragment. A first fragment carrying a legacy cookie (a DTLS 1.2 ClientHello2), or
@@ -496,7 +553,6 @@ impl Listener {
         out: &mut [u8],
         t: &mut impl Tracer,
     ) -> Decision<'a> {
-        let consumed = ctx.consumed();
         let alert_framing = RecordFraming::Dtls {
             version: ProtocolVersion::DTLS1_2,
             epoch: 0,
@@ -528,14 +584,30 @@ impl Listener {
             };
         }
         t.check("ClientHello carries a cookie", false, "");
-        if !self.validating13(ch, t) {
+        if !self.validating13(&ch.outline(), t) {
             return ctx.accept(
                 ProtocolVersion::DTLS1_3,
                 AcceptedHello::Whole(*ch),
                 Continuation::Unvalidated,
             );
         }
-        let plan = match hrr13::plan(self, ch, t) {
+        self.write_hrr13(ctx, &ch.outline(), out, t)
+    }
+
+    /// Plans and writes the DTLS 1.3 HelloRetryRequest for a ClientHello1.
+    fn write_hrr13<'a>(
+        &self,
+        ctx: &Ctx<'a>,
+        o: &ClientHelloOutline<'_>,
+        out: &mut [u8],
+        t: &mut impl Tracer,
+    ) -> Decision<'a> {
+        let alert_framing = RecordFraming::Dtls {
+            version: ProtocolVersion::DTLS1_2,
+            epoch: 0,
+            sequence_number: ctx.rec.header.sequence_number,
+        };
+        let plan = match hrr13::plan(self, o, t) {
             Ok(p) => p,
             Err(r) => return alert(AlertDescription::HANDSHAKE_FAILURE, r, alert_framing, out),
         };
@@ -548,14 +620,14 @@ impl Listener {
             message_seq: 0,
         };
         match hrr13::write_hrr(
-            self, ctx.now, ctx.peer, DTLS13, ch, ctx.body, &plan, framing, out,
+            self, ctx.now, ctx.peer, DTLS13, o, ctx.body, &plan, framing, out,
         ) {
             Ok((len, _)) => {
                 t.check("HelloRetryRequest written", true, "");
                 Decision::Reply {
                     kind: ReplyKind::HelloRetryRequest,
                     len,
-                    consumed,
+                    consumed: ctx.consumed(),
                 }
             }
             Err(r) => Decision::Drop(r),

@@ -19,8 +19,8 @@ use core::net::SocketAddr;
 use core::time::Duration;
 
 use hellogate_codec::{
-    AlertDescription, ChangeCipherSpec, ClientHello, ContentType, Flavor, Framing, Handshake,
-    HandshakeType, ProtocolVersion, RecordFraming, TlsRecordHeader,
+    AlertDescription, ChangeCipherSpec, ClientHello, ClientHelloOutline, ContentType, DecodeError,
+    Flavor, Framing, Handshake, HandshakeType, ProtocolVersion, RecordFraming, TlsRecordHeader,
 };
 
 use hellogate_codec::record::TLS_RECORD_HEADER_LEN;
@@ -462,20 +462,14 @@ fn decide<'s>(
     out: &mut [u8],
     t: &mut impl Tracer,
 ) -> Decision<'s> {
-    let ch = match ClientHello::parse(body, Flavor::Tls) {
-        Ok(ch) => ch,
-        Err(e) => {
-            t.check("ClientHello parses", false, e.field);
-            return alert(
-                e.alert(),
-                Reason::Malformed(e.shifted(4)),
-                ALERT_FRAMING,
-                out,
-            );
-        }
+    // A ClientHello about to be challenged needs only its outline; one that may be accepted
+    // is parsed in full, since it is handed on (see codec's first_flight).
+    let o = match ClientHelloOutline::parse(body, Flavor::Tls) {
+        Ok(o) => o,
+        Err(e) => return malformed("ClientHello outline parses", e, out, t),
     };
-    t.check("ClientHello parses", true, "");
-    let accept = |validated, version, continuation| {
+    t.check("ClientHello outline parses", true, "");
+    let accept = |ch, validated, version, continuation| {
         Decision::Accept(Accepted {
             peer,
             version,
@@ -488,7 +482,7 @@ fn decide<'s>(
     };
     // RFC 8446 section 5: a ChangeCipherSpec may come only after the first ClientHello; on a
     // gate that saw none, the ClientHello after it must be a ClientHello2.
-    if ccs_before_hello && ch.known.cookie.is_none() {
+    if ccs_before_hello && o.cookie.is_none() {
         t.check(
             "a ChangeCipherSpec before a ClientHello precedes a ClientHello2",
             false,
@@ -501,11 +495,11 @@ fn decide<'s>(
             out,
         );
     }
-    let offers13 = ch.offers_version(ProtocolVersion::TLS1_3);
+    let offers13 = o.offers_version(ProtocolVersion::TLS1_3);
     t.check("client offers TLS 1.3", offers13, "");
     if !offers13 {
         // A cookie is a TLS 1.3 extension: a ClientHello2 returning one must offer 1.3.
-        if hrr_ch1.is_some() || ch.known.cookie.is_some() {
+        if hrr_ch1.is_some() || o.cookie.is_some() {
             return alert(
                 AlertDescription::ILLEGAL_PARAMETER,
                 Reason::VersionMismatch,
@@ -514,7 +508,10 @@ fn decide<'s>(
             );
         }
         return match l.config().legacy_tls {
-            LegacyTls::PassThrough => accept(false, ch.legacy_version, Continuation::Unvalidated),
+            LegacyTls::PassThrough => match parse_full(body, out, t) {
+                Ok(ch) => accept(ch, false, ch.legacy_version, Continuation::Unvalidated),
+                Err(d) => d,
+            },
             LegacyTls::Refuse => alert(
                 AlertDescription::PROTOCOL_VERSION,
                 Reason::Tls13NotOffered,
@@ -523,9 +520,13 @@ fn decide<'s>(
             ),
         };
     }
-    if let Some(cookie) = ch.known.cookie {
+    if let Some(cookie) = o.cookie {
+        let ch = match parse_full(body, out, t) {
+            Ok(ch) => ch,
+            Err(d) => return d,
+        };
         return match hrr13::accept_ch2(l, now, peer, TLS13, &ch, cookie, hrr_ch1, out, t) {
-            Ok(c) => accept(true, ProtocolVersion::TLS1_3, c),
+            Ok(c) => accept(ch, true, ProtocolVersion::TLS1_3, c),
             Err(r @ Reason::BufferTooSmall { .. }) => Decision::Drop(r),
             Err(r) => alert(AlertDescription::ILLEGAL_PARAMETER, r, ALERT_FRAMING, out),
         };
@@ -539,9 +540,18 @@ fn decide<'s>(
             out,
         );
     }
-    if !l.validating13(&ch, t) {
-        return accept(false, ProtocolVersion::TLS1_3, Continuation::Unvalidated);
+    if !l.validating13(&o, t) {
+        return match parse_full(body, out, t) {
+            Ok(ch) => accept(
+                ch,
+                false,
+                ProtocolVersion::TLS1_3,
+                Continuation::Unvalidated,
+            ),
+            Err(d) => d,
+        };
     }
+    let ch = o;
     let plan = match hrr13::plan(l, &ch, t) {
         Ok(p) => p,
         Err(r) => return alert(AlertDescription::HANDSHAKE_FAILURE, r, ALERT_FRAMING, out),
@@ -577,4 +587,36 @@ fn decide<'s>(
         },
         _ => Decision::Drop(Reason::BufferTooSmall { needed: n + 6 }),
     }
+}
+
+/// The full parse of a ClientHello that may be accepted, or the alert for one that does not
+/// parse.
+fn parse_full<'s>(
+    body: &'s [u8],
+    out: &mut [u8],
+    t: &mut impl Tracer,
+) -> Result<ClientHello<'s>, Decision<'s>> {
+    match ClientHello::parse(body, Flavor::Tls) {
+        Ok(ch) => {
+            t.check("ClientHello parses", true, "");
+            Ok(ch)
+        }
+        Err(e) => Err(malformed("ClientHello parses", e, out, t)),
+    }
+}
+
+/// The alert for a ClientHello that does not parse (offsets made relative to the message).
+fn malformed<'s>(
+    check: &'static str,
+    e: DecodeError,
+    out: &mut [u8],
+    t: &mut impl Tracer,
+) -> Decision<'s> {
+    t.check(check, false, e.field);
+    alert(
+        e.alert(),
+        Reason::Malformed(e.shifted(4)),
+        ALERT_FRAMING,
+        out,
+    )
 }
