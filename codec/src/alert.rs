@@ -2,7 +2,7 @@
 
 use crate::enums::{AlertDescription, AlertLevel, ContentType, ProtocolVersion};
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
-use crate::reader::Reader;
+use crate::reader::{Detailed, Reader};
 use crate::record::{DTLS_RECORD_HEADER_LEN, DtlsRecordHeader, TLS_RECORD_HEADER_LEN};
 use crate::writer::Writer;
 
@@ -96,7 +96,7 @@ impl Alert {
 
     /// Parses an alert record's fragment (exactly two bytes).
     pub fn parse(fragment: &[u8]) -> Result<Self, DecodeError> {
-        let mut r = Reader::new(fragment);
+        let mut r = Reader::<Detailed>::new(fragment);
         let level = AlertLevel(r.u8("Alert.level")?);
         let description = AlertDescription(r.u8("Alert.description")?);
         r.finish("Alert")?;
@@ -123,7 +123,7 @@ impl ChangeCipherSpec {
     /// byte is not 0x01 ends the handshake with unexpected_message: this returns
     /// `BadChangeCipherSpec`, whose [`alert`](DecodeError::alert) is that.
     pub fn parse(fragment: &[u8]) -> Result<Self, DecodeError> {
-        let mut r = Reader::new(fragment);
+        let mut r = Reader::<Detailed>::new(fragment);
         let at = r.offset();
         let v = r.u8("ChangeCipherSpec.type")?;
         r.finish("ChangeCipherSpec")?;

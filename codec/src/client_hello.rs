@@ -12,7 +12,7 @@ use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::extensions::{ClientExtension, Extensions, parse_client_ext, read_extensions};
 use crate::handshake::{Body, Framing, write_framed};
 use crate::lists::{KeyShares, PreSharedKey, ProtocolNames, ServerNames, U16List};
-use crate::reader::Reader;
+use crate::reader::{Detailed, Fast, Mode, Reader, fast_then_detailed};
 use crate::writer::Writer;
 
 /// Which wire form a ClientHello has: DTLS adds the legacy cookie after the session id.
@@ -96,9 +96,17 @@ impl<'a> ClientHello<'a> {
     /// Parses a ClientHello body (the handshake message body, without its header).
     /// Offsets in errors count from the start of `body`.
     pub fn parse(body: &'a [u8], flavor: Flavor) -> Result<Self, DecodeError> {
+        fast_then_detailed(
+            || Self::parse_in::<Fast>(body, flavor),
+            || Self::parse_in::<Detailed>(body, flavor),
+        )
+    }
+
+    #[inline]
+    fn parse_in<M: Mode>(body: &'a [u8], flavor: Flavor) -> Result<Self, M::Error> {
         let mut known = KnownExtensions::default();
-        let b = read_body(body, flavor, |ext| {
-            let data = parse_client_ext(ext.extension_type, ext.data, ext.offset + 4)?;
+        let b = read_body::<M>(body, flavor, |ext| {
+            let data = parse_client_ext::<M>(ext.extension_type, ext.data, ext.offset + 4)?;
             note(&mut known, data);
             Ok(())
         })?;
@@ -115,11 +123,12 @@ impl<'a> ClientHello<'a> {
         })
     }
 
-    /// The versions the client offers: supported_versions if present, else legacy_version.
+    /// The versions the client offers: supported_versions if present, else what
+    /// legacy_version offers ([`ProtocolVersion::legacy_offer`]: never (D)TLS 1.3).
     pub fn offers_version(&self, v: ProtocolVersion) -> bool {
         match self.known.supported_versions {
             Some(list) => list.contains(v),
-            None => self.legacy_version == v,
+            None => self.legacy_version.legacy_offer() == v,
         }
     }
 
@@ -201,12 +210,12 @@ pub(crate) struct BodyParts<'a> {
 /// checked (framing, duplicates, pre_shared_key last) while `each` reads what it wants of
 /// every extension. Nothing may follow the block.
 #[inline]
-pub(crate) fn read_body<'a>(
+pub(crate) fn read_body<'a, M: Mode>(
     body: &'a [u8],
     flavor: Flavor,
-    each: impl FnMut(crate::extensions::Extension<'a>) -> Result<(), DecodeError>,
-) -> Result<BodyParts<'a>, DecodeError> {
-    let mut r = Reader::new(body);
+    each: impl FnMut(crate::extensions::Extension<'a>) -> Result<(), M::Error>,
+) -> Result<BodyParts<'a>, M::Error> {
+    let mut r = Reader::<M>::new(body);
     let prefix = read_prefix(&mut r, flavor)?;
     let cipher_suites = read_cipher_suites(&mut r)?;
     let legacy_compression_methods = r.vec8("legacy_compression_methods", 1, 255)?.bytes;
@@ -234,7 +243,8 @@ pub(crate) struct Prefix<'a> {
     pub(crate) legacy_cookie: Option<&'a [u8]>,
 }
 
-fn read_prefix<'a>(r: &mut Reader<'a>, flavor: Flavor) -> Result<Prefix<'a>, DecodeError> {
+#[inline]
+fn read_prefix<'a, M: Mode>(r: &mut Reader<'a, M>, flavor: Flavor) -> Result<Prefix<'a>, M::Error> {
     let legacy_version = ProtocolVersion(r.u16("legacy_version")?);
     let random = r.array::<32>("random")?;
     let legacy_session_id = r.vec8("legacy_session_id", 0, 32)?.bytes;
@@ -250,17 +260,14 @@ fn read_prefix<'a>(r: &mut Reader<'a>, flavor: Flavor) -> Result<Prefix<'a>, Dec
     })
 }
 
-fn read_cipher_suites<'a>(r: &mut Reader<'a>) -> Result<&'a [u8], DecodeError> {
+#[inline]
+fn read_cipher_suites<'a, M: Mode>(r: &mut Reader<'a, M>) -> Result<&'a [u8], M::Error> {
     let at = r.offset();
     let suites = r
         .vec16("cipher_suites", 2, usize::from(u16::MAX) - 1)?
         .bytes;
     if suites.len() % 2 != 0 {
-        return Err(DecodeError::new(
-            at,
-            "cipher_suites",
-            DecodeErrorKind::BadLength,
-        ));
+        return Err(M::fail(at, "cipher_suites", DecodeErrorKind::BadLength));
     }
     Ok(suites)
 }
@@ -287,7 +294,7 @@ impl<'a> DtlsClientHelloPrefix<'a> {
     /// fragment must hold at least everything up to the end of the cookie; what follows
     /// is optional, but if present in part it is reported as absent, never guessed.
     pub fn parse(fragment: &'a [u8]) -> Result<Self, DecodeError> {
-        let mut r = Reader::new(fragment);
+        let mut r = Reader::<Detailed>::new(fragment);
         let p = read_prefix(&mut r, Flavor::Dtls)?;
         let mut rest = r;
         let suites_and_compression = match (

@@ -136,6 +136,19 @@ impl ProtocolVersion {
     pub const fn is_grease(self) -> bool {
         is_grease_u16(self.0)
     }
+
+    /// What a ClientHello's legacy_version offers when the ClientHello has no
+    /// supported_versions extension: itself, or (D)TLS 1.2 when it names a later version.
+    /// RFC 8446 section 4.2.1: without the extension a server negotiates TLS 1.2 or earlier,
+    /// even if legacy_version is 0x0304 or later (and so for DTLS, RFC 9147 section 5.3).
+    pub const fn legacy_offer(self) -> Self {
+        match self.0 {
+            0x0304..=0x03ff => Self::TLS1_2,
+            // DTLS numbers count down: 0xfefc is DTLS 1.3, anything below is later still.
+            0xfe00..=0xfefc => Self::DTLS1_2,
+            _ => self,
+        }
+    }
 }
 
 open_enum! {

@@ -4,7 +4,7 @@
 use crate::enums::{ExtensionType, NamedGroup, ProtocolVersion, SignatureScheme};
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
 use crate::lists::{KeyShares, PreSharedKey, ProtocolNames, ServerNames, U16List};
-use crate::reader::Reader;
+use crate::reader::{Detailed, Mode, Reader};
 use crate::writer::Writer;
 
 /// One extension: its type, its data and where the extension starts in the input.
@@ -107,7 +107,7 @@ impl SeenTypes {
     }
 
     /// Records `t`; `Ok(false)` if it was already seen; `Err` when the high array is full.
-    #[inline]
+    #[inline(always)]
     fn insert(&mut self, t: u16) -> Result<bool, ()> {
         if t < 256 {
             let (word, bit) = (usize::from(t / 64), t % 64);
@@ -116,9 +116,10 @@ impl SeenTypes {
             *w |= 1 << bit;
             return Ok(fresh);
         }
-        // No early exit, so the loop vectorizes.
-        let seen = self.high.iter().fold(false, |acc, &x| acc | (x == t));
-        if seen {
+        // Real ClientHellos carry a handful of high types (GREASE, renegotiation_info, ECH):
+        // scanning the ones seen so far beats comparing against the whole table.
+        let seen = self.high.get(..self.high_len).unwrap_or(&self.high);
+        if seen.contains(&t) {
             return Ok(false);
         }
         let slot = self.high.get_mut(self.high_len).ok_or(())?;
@@ -140,12 +141,12 @@ pub(crate) enum Context {
 /// ClientHello rule that pre_shared_key comes last (RFC 8446 section 4.2.11); a
 /// ServerHello may put its pre_shared_key anywhere.
 #[inline]
-pub(crate) fn read_extensions<'a>(
-    outer: &Reader<'a>,
+pub(crate) fn read_extensions<'a, M: Mode>(
+    outer: &Reader<'a, M>,
     block: crate::reader::Slice<'a>,
     psk_last: bool,
-    mut each: impl FnMut(Extension<'a>) -> Result<(), DecodeError>,
-) -> Result<Extensions<'a>, DecodeError> {
+    mut each: impl FnMut(Extension<'a>) -> Result<(), M::Error>,
+) -> Result<Extensions<'a>, M::Error> {
     let mut r = block.reader(outer);
     let mut seen = SeenTypes::new();
     let mut psk_seen = false;
@@ -154,7 +155,7 @@ pub(crate) fn read_extensions<'a>(
         let t = ExtensionType(r.u16("Extension.extension_type")?);
         let data = r.vec16("Extension.extension_data", 0, usize::from(u16::MAX))?;
         if psk_seen {
-            return Err(DecodeError::new(
+            return Err(M::fail(
                 offset,
                 "Extension.extension_type",
                 DecodeErrorKind::PreSharedKeyNotLast,
@@ -163,14 +164,14 @@ pub(crate) fn read_extensions<'a>(
         match seen.insert(t.0) {
             Ok(true) => {}
             Ok(false) => {
-                return Err(DecodeError::new(
+                return Err(M::fail(
                     offset,
                     "Extension.extension_type",
                     DecodeErrorKind::DuplicateExtension(t),
                 ));
             }
             Err(()) => {
-                return Err(DecodeError::new(
+                return Err(M::fail(
                     offset,
                     "Extension.extension_type",
                     DecodeErrorKind::TooManyExtensions,
@@ -242,7 +243,7 @@ pub enum ClientExtension<'a> {
 impl<'a> Extension<'a> {
     /// Reads this extension's data as it appears in a ClientHello.
     pub fn parse_client(&self) -> Result<ClientExtension<'a>, DecodeError> {
-        parse_client_ext(self.extension_type, self.data, self.offset + 4)
+        parse_client_ext::<Detailed>(self.extension_type, self.data, self.offset + 4)
     }
 }
 
@@ -252,12 +253,12 @@ const MAX16: usize = u16::MAX as usize;
 pub const MIN_RECORD_SIZE_LIMIT: u16 = 64;
 
 #[inline(always)]
-pub(crate) fn parse_client_ext<'a>(
+pub(crate) fn parse_client_ext<'a, M: Mode>(
     t: ExtensionType,
     data: &'a [u8],
     base: usize,
-) -> Result<ClientExtension<'a>, DecodeError> {
-    Reader::with_base(data, base).run(|r| {
+) -> Result<ClientExtension<'a>, M::Error> {
+    Reader::<M>::with_base(data, base).run(|r| {
         let outer = *r;
         let ext = match t {
             ExtensionType::SERVER_NAME => {
@@ -303,11 +304,7 @@ pub(crate) fn parse_client_ext<'a>(
                 let limit = r.u16("RecordSizeLimit")?;
                 // RFC 8449 section 4: a value below 64 is an illegal_parameter.
                 if limit < MIN_RECORD_SIZE_LIMIT {
-                    return Err(DecodeError::new(
-                        at,
-                        "RecordSizeLimit",
-                        DecodeErrorKind::BadValue,
-                    ));
+                    return Err(M::fail(at, "RecordSizeLimit", DecodeErrorKind::BadValue));
                 }
                 ClientExtension::RecordSizeLimit(limit)
             }
@@ -333,7 +330,7 @@ pub(crate) fn parse_client_ext<'a>(
                     n_binders += 1;
                 }
                 if n_ids != n_binders {
-                    return Err(DecodeError::new(
+                    return Err(M::fail(
                         binders_offset,
                         "OfferedPsks.binders",
                         DecodeErrorKind::PskBinderCountMismatch,
@@ -350,7 +347,7 @@ pub(crate) fn parse_client_ext<'a>(
             ExtensionType::SUPPORTED_VERSIONS => {
                 let v = r.vec8("supported_versions.versions", 2, 254)?;
                 if v.bytes.len() % 2 != 0 {
-                    return Err(DecodeError::new(
+                    return Err(M::fail(
                         v.offset - 1,
                         "supported_versions.versions",
                         DecodeErrorKind::BadLength,
@@ -391,18 +388,14 @@ pub(crate) fn parse_client_ext<'a>(
 
 /// A vector of 16-bit values with a uint16 length prefix, at least `min` bytes, even length.
 #[inline]
-fn u16_list<'a>(
-    r: &mut Reader<'a>,
+fn u16_list<'a, M: Mode>(
+    r: &mut Reader<'a, M>,
     field: &'static str,
     min: usize,
-) -> Result<&'a [u8], DecodeError> {
+) -> Result<&'a [u8], M::Error> {
     let v = r.vec16(field, min, MAX16 - 1)?;
     if v.bytes.len() % 2 != 0 {
-        return Err(DecodeError::new(
-            v.offset - 2,
-            field,
-            DecodeErrorKind::BadLength,
-        ));
+        return Err(M::fail(v.offset - 2, field, DecodeErrorKind::BadLength));
     }
     Ok(v.bytes)
 }
@@ -446,7 +439,7 @@ pub(crate) fn parse_server_ext<'a>(
     data: &'a [u8],
     base: usize,
 ) -> Result<ServerExtension<'a>, DecodeError> {
-    Reader::with_base(data, base).run(|r| {
+    Reader::<Detailed>::with_base(data, base).run(|r| {
         let ext = match t {
             ExtensionType::SUPPORTED_VERSIONS => ServerExtension::SupportedVersions(
                 ProtocolVersion(r.u16("supported_versions.selected_version")?),

@@ -19,6 +19,7 @@ use crate::enums::{CipherSuite, ExtensionType, NamedGroup, ProtocolVersion};
 use crate::error::DecodeError;
 use crate::extensions::{ClientExtension, Extensions, parse_client_ext};
 use crate::lists::{KeyShares, U16List};
+use crate::reader::{Detailed, Fast, Mode, fast_then_detailed};
 
 /// The fields of a ClientHello a stateless challenge decides on, with typed views of the
 /// extensions it reads; see the [module docs](self).
@@ -57,12 +58,20 @@ impl<'a> ClientHelloOutline<'a> {
     /// Reads the outline of a ClientHello body (the handshake message body, without its
     /// header). Offsets in errors count from the start of `body`.
     pub fn parse(body: &'a [u8], flavor: Flavor) -> Result<Self, DecodeError> {
+        fast_then_detailed(
+            || Self::parse_in::<Fast>(body, flavor),
+            || Self::parse_in::<Detailed>(body, flavor),
+        )
+    }
+
+    #[inline]
+    fn parse_in<M: Mode>(body: &'a [u8], flavor: Flavor) -> Result<Self, M::Error> {
         let mut supported_versions = None;
         let mut supported_groups = None;
         let mut key_shares = None;
         let mut cookie = None;
         let mut early_data = false;
-        let b = read_body(body, flavor, |ext| {
+        let b = read_body::<M>(body, flavor, |ext| {
             if !matches!(
                 ext.extension_type,
                 ExtensionType::SUPPORTED_VERSIONS
@@ -73,7 +82,7 @@ impl<'a> ClientHelloOutline<'a> {
             ) {
                 return Ok(());
             }
-            match parse_client_ext(ext.extension_type, ext.data, ext.offset + 4)? {
+            match parse_client_ext::<M>(ext.extension_type, ext.data, ext.offset + 4)? {
                 ClientExtension::SupportedVersions(v) => supported_versions = Some(v),
                 ClientExtension::SupportedGroups(g) => supported_groups = Some(g),
                 ClientExtension::KeyShare(s) => key_shares = Some(s),
@@ -100,11 +109,12 @@ impl<'a> ClientHelloOutline<'a> {
         })
     }
 
-    /// The versions the client offers: supported_versions if present, else legacy_version.
+    /// The versions the client offers: supported_versions if present, else what
+    /// legacy_version offers ([`ProtocolVersion::legacy_offer`]: never (D)TLS 1.3).
     pub fn offers_version(&self, v: ProtocolVersion) -> bool {
         match self.supported_versions {
             Some(list) => list.contains(v),
-            None => self.legacy_version == v,
+            None => self.legacy_version.legacy_offer() == v,
         }
     }
 

@@ -6,7 +6,7 @@
 
 use crate::enums::{ContentType, HandshakeType, ProtocolVersion};
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
-use crate::reader::Reader;
+use crate::reader::{Detailed, Reader};
 use crate::record::{
     DTLS_RECORD_HEADER_LEN, DtlsRecordHeader, TLS_RECORD_HEADER_LEN, check_dtls_sequence,
     check_tls_fragment_len,
@@ -31,7 +31,7 @@ impl<'a> Handshake<'a> {
     /// Reads the header at the front of `input` without requiring the body: the type and
     /// announced body length, for a reader that reassembles a message spanning records.
     pub fn peek_header(input: &[u8]) -> Result<(HandshakeType, u32), DecodeError> {
-        let mut r = Reader::new(input);
+        let mut r = Reader::<Detailed>::new(input);
         let t = HandshakeType(r.u8("Handshake.msg_type")?);
         let len = r.u24("Handshake.length")?;
         Ok((t, len))
@@ -39,7 +39,7 @@ impl<'a> Handshake<'a> {
 
     /// Parses one whole message from the front of `input`; returns it and what follows.
     pub fn parse(input: &'a [u8]) -> Result<(Self, &'a [u8]), DecodeError> {
-        let mut r = Reader::new(input);
+        let mut r = Reader::<Detailed>::new(input);
         let msg_type = HandshakeType(r.u8("Handshake.msg_type")?);
         let len = r.u24("Handshake.length")?;
         let body = r.bytes("Handshake.body", len as usize)?;
@@ -69,7 +69,7 @@ impl<'a> DtlsHandshake<'a> {
     /// follows. A fragment that reaches past the message's announced length is a
     /// `BadLength` error at `fragment_length`.
     pub fn parse(input: &'a [u8]) -> Result<(Self, &'a [u8]), DecodeError> {
-        let mut r = Reader::new(input);
+        let mut r = Reader::<Detailed>::new(input);
         let msg_type = HandshakeType(r.u8("Handshake.msg_type")?);
         let length = r.u24("Handshake.length")?;
         let message_seq = r.u16("Handshake.message_seq")?;

@@ -3,7 +3,7 @@
 use crate::enums::{HandshakeType, ProtocolVersion};
 use crate::error::{DecodeError, EncodeError};
 use crate::handshake::{Body, Framing, write_framed};
-use crate::reader::Reader;
+use crate::reader::{Detailed, Reader};
 use crate::writer::Writer;
 
 /// The largest cookie a HelloVerifyRequest can carry (`opaque cookie<0..2^8-1>`).
@@ -22,7 +22,7 @@ pub struct HelloVerifyRequest<'a> {
 impl<'a> HelloVerifyRequest<'a> {
     /// Parses a HelloVerifyRequest body.
     pub fn parse(body: &'a [u8]) -> Result<Self, DecodeError> {
-        let mut r = Reader::new(body);
+        let mut r = Reader::<Detailed>::new(body);
         let server_version = ProtocolVersion(r.u16("server_version")?);
         let cookie = r.vec8("cookie", 0, MAX_HVR_COOKIE_LEN)?.bytes;
         r.finish("HelloVerifyRequest")?;

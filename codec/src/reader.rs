@@ -5,6 +5,8 @@
 //! from the start of the whole input, so an error deep inside an extension still points at
 //! the right byte of the record.
 
+use core::marker::PhantomData;
+
 use nom::Parser;
 use nom::bytes::complete::take;
 
@@ -14,15 +16,80 @@ use crate::error::{DecodeError, DecodeErrorKind};
 /// failed (it knows which field and where), so nom builds no error value on the hot path.
 type NomResult<'a, O> = nom::IResult<&'a [u8], O, ()>;
 
+/// How a parse reports failure. Parsers are written once, generic over the mode:
+/// [`Fast`] fails with a zero-sized [`Fail`], so every read returns a small `Result` in
+/// registers and no error value is ever built; [`Detailed`] fails with a [`DecodeError`]
+/// that names field, offset and reason. A public parser runs in `Fast` mode and, only when
+/// that fails, runs again in `Detailed` mode to say why: the same code, so the same verdict,
+/// and well-formed input (the hot path) never pays for error reporting.
+pub(crate) trait Mode: Copy {
+    /// The error a failed read returns.
+    type Error: Copy;
+    /// The error for `field` at `offset`.
+    fn fail(offset: usize, field: &'static str, kind: DecodeErrorKind) -> Self::Error;
+    /// An error from a parser handed a sub-slice that starts `base` bytes into the input.
+    fn shift(e: Self::Error, base: usize) -> Self::Error;
+}
+
+/// The failure of a [`Fast`] parse: nothing but the fact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Fail;
+
+/// Fails with [`Fail`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fast;
+
+/// Fails with a [`DecodeError`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Detailed;
+
+impl Mode for Fast {
+    type Error = Fail;
+    #[inline(always)]
+    fn fail(_: usize, _: &'static str, _: DecodeErrorKind) -> Fail {
+        Fail
+    }
+    #[inline(always)]
+    fn shift(e: Fail, _: usize) -> Fail {
+        e
+    }
+}
+
+impl Mode for Detailed {
+    type Error = DecodeError;
+    #[cold]
+    #[inline(never)]
+    fn fail(offset: usize, field: &'static str, kind: DecodeErrorKind) -> DecodeError {
+        DecodeError::new(offset, field, kind)
+    }
+    #[inline]
+    fn shift(e: DecodeError, base: usize) -> DecodeError {
+        e.shifted(base)
+    }
+}
+
+/// Runs `parse` in [`Fast`] mode, and again in [`Detailed`] mode only if it failed.
+#[inline]
+pub(crate) fn fast_then_detailed<T>(
+    fast: impl FnOnce() -> Result<T, Fail>,
+    detailed: impl FnOnce() -> Result<T, DecodeError>,
+) -> Result<T, DecodeError> {
+    match fast() {
+        Ok(v) => Ok(v),
+        Err(Fail) => detailed(),
+    }
+}
+
 /// A cursor over `input[pos..end]`; offsets in errors are absolute within `input`.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Reader<'a> {
+pub(crate) struct Reader<'a, M: Mode = Detailed> {
     input: &'a [u8],
     pos: usize,
     end: usize,
+    mode: PhantomData<M>,
 }
 
-impl<'a> Reader<'a> {
+impl<'a, M: Mode> Reader<'a, M> {
     /// A reader over the whole buffer.
     #[inline]
     pub(crate) fn new(input: &'a [u8]) -> Self {
@@ -30,13 +97,14 @@ impl<'a> Reader<'a> {
             input,
             pos: 0,
             end: input.len(),
+            mode: PhantomData,
         }
     }
 
     /// A reader over `input` whose offsets start at `base` (for parsers handed a sub-slice
     /// whose position in the outer buffer is known).
     #[inline]
-    pub(crate) fn with_base(input: &'a [u8], base: usize) -> ReaderAt<'a> {
+    pub(crate) fn with_base(input: &'a [u8], base: usize) -> ReaderAt<'a, M> {
         ReaderAt {
             inner: Self::new(input),
             base,
@@ -72,14 +140,14 @@ impl<'a> Reader<'a> {
         field: &'static str,
         want: usize,
         parser: impl FnOnce(&'a [u8]) -> NomResult<'a, O>,
-    ) -> Result<O, DecodeError> {
+    ) -> Result<O, M::Error> {
         let rest = self.rest();
         match parser(rest) {
             Ok((after, out)) => {
                 self.pos += rest.len() - after.len();
                 Ok(out)
             }
-            Err(_) => Err(truncated(self.pos, field, want, rest.len())),
+            Err(_) => Err(truncated::<M>(self.pos, field, want, rest.len())),
         }
     }
 
@@ -87,7 +155,7 @@ impl<'a> Reader<'a> {
     /// parsers go through a byte-slice method that is not `#[inline]` and cost a call per
     /// field across crates).
     #[inline]
-    fn fixed<const N: usize>(&mut self, field: &'static str) -> Result<[u8; N], DecodeError> {
+    fn fixed<const N: usize>(&mut self, field: &'static str) -> Result<[u8; N], M::Error> {
         self.run(field, N, |i| {
             let (rest, b) = take(N).parse(i)?;
             // `take` returned exactly N bytes, so the conversion cannot fail.
@@ -98,37 +166,37 @@ impl<'a> Reader<'a> {
     }
 
     #[inline]
-    pub(crate) fn u8(&mut self, field: &'static str) -> Result<u8, DecodeError> {
+    pub(crate) fn u8(&mut self, field: &'static str) -> Result<u8, M::Error> {
         let [b] = self.fixed(field)?;
         Ok(b)
     }
 
     #[inline]
-    pub(crate) fn u16(&mut self, field: &'static str) -> Result<u16, DecodeError> {
+    pub(crate) fn u16(&mut self, field: &'static str) -> Result<u16, M::Error> {
         self.fixed(field).map(u16::from_be_bytes)
     }
 
     #[inline]
-    pub(crate) fn u24(&mut self, field: &'static str) -> Result<u32, DecodeError> {
+    pub(crate) fn u24(&mut self, field: &'static str) -> Result<u32, M::Error> {
         let [a, b, c] = self.fixed(field)?;
         Ok(u32::from_be_bytes([0, a, b, c]))
     }
 
     #[inline]
-    pub(crate) fn u32(&mut self, field: &'static str) -> Result<u32, DecodeError> {
+    pub(crate) fn u32(&mut self, field: &'static str) -> Result<u32, M::Error> {
         self.fixed(field).map(u32::from_be_bytes)
     }
 
     /// A 48-bit big-endian integer (the DTLS record sequence number).
     #[inline]
-    pub(crate) fn u48(&mut self, field: &'static str) -> Result<u64, DecodeError> {
+    pub(crate) fn u48(&mut self, field: &'static str) -> Result<u64, M::Error> {
         let [a, b, c, d, e, f] = self.fixed(field)?;
         Ok(u64::from_be_bytes([0, 0, a, b, c, d, e, f]))
     }
 
     /// Exactly `n` bytes.
     #[inline]
-    pub(crate) fn bytes(&mut self, field: &'static str, n: usize) -> Result<&'a [u8], DecodeError> {
+    pub(crate) fn bytes(&mut self, field: &'static str, n: usize) -> Result<&'a [u8], M::Error> {
         self.run(field, n, |i| take(n).parse(i))
     }
 
@@ -137,11 +205,11 @@ impl<'a> Reader<'a> {
     pub(crate) fn array<const N: usize>(
         &mut self,
         field: &'static str,
-    ) -> Result<&'a [u8; N], DecodeError> {
+    ) -> Result<&'a [u8; N], M::Error> {
         let at = self.pos;
         let b = self.bytes(field, N)?;
         b.try_into()
-            .map_err(|_| DecodeError::new(at, field, DecodeErrorKind::BadLength))
+            .map_err(|_| M::fail(at, field, DecodeErrorKind::BadLength))
     }
 
     /// A vector `<min..max>` with a one-byte length prefix.
@@ -151,7 +219,7 @@ impl<'a> Reader<'a> {
         field: &'static str,
         min: usize,
         max: usize,
-    ) -> Result<Slice<'a>, DecodeError> {
+    ) -> Result<Slice<'a>, M::Error> {
         let at = self.pos;
         let len = usize::from(self.u8(field)?);
         self.body(field, at, len, min, max)
@@ -164,7 +232,7 @@ impl<'a> Reader<'a> {
         field: &'static str,
         min: usize,
         max: usize,
-    ) -> Result<Slice<'a>, DecodeError> {
+    ) -> Result<Slice<'a>, M::Error> {
         let at = self.pos;
         let len = usize::from(self.u16(field)?);
         self.body(field, at, len, min, max)
@@ -177,9 +245,9 @@ impl<'a> Reader<'a> {
         len: usize,
         min: usize,
         max: usize,
-    ) -> Result<Slice<'a>, DecodeError> {
+    ) -> Result<Slice<'a>, M::Error> {
         if len < min || len > max {
-            return Err(DecodeError::new(at, field, DecodeErrorKind::BadLength));
+            return Err(M::fail(at, field, DecodeErrorKind::BadLength));
         }
         let offset = self.pos;
         let bytes = self.bytes(field, len)?;
@@ -188,25 +256,20 @@ impl<'a> Reader<'a> {
 
     /// Fails with `TrailingBytes` unless everything was read.
     #[inline]
-    pub(crate) fn finish(&self, field: &'static str) -> Result<(), DecodeError> {
+    pub(crate) fn finish(&self, field: &'static str) -> Result<(), M::Error> {
         if self.is_empty() {
             Ok(())
         } else {
-            Err(DecodeError::new(
-                self.pos,
-                field,
-                DecodeErrorKind::TrailingBytes,
-            ))
+            Err(M::fail(self.pos, field, DecodeErrorKind::TrailingBytes))
         }
     }
 }
 
 /// The error of a primitive that ran out of input: kept out of line so the success path of
 /// every read stays a bounds check and a load.
-#[cold]
-#[inline(never)]
-fn truncated(pos: usize, field: &'static str, want: usize, have: usize) -> DecodeError {
-    DecodeError::new(
+#[inline(always)]
+fn truncated<M: Mode>(pos: usize, field: &'static str, want: usize, have: usize) -> M::Error {
+    M::fail(
         pos,
         field,
         DecodeErrorKind::Truncated {
@@ -217,19 +280,19 @@ fn truncated(pos: usize, field: &'static str, want: usize, have: usize) -> Decod
 
 /// A reader over a sub-slice that reports offsets shifted by a known base.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct ReaderAt<'a> {
-    pub(crate) inner: Reader<'a>,
+pub(crate) struct ReaderAt<'a, M: Mode = Detailed> {
+    pub(crate) inner: Reader<'a, M>,
     pub(crate) base: usize,
 }
 
-impl<'a> ReaderAt<'a> {
+impl<'a, M: Mode> ReaderAt<'a, M> {
     /// Runs `f` and shifts any error by the base.
     #[inline]
     pub(crate) fn run<O>(
         mut self,
-        f: impl FnOnce(&mut Reader<'a>) -> Result<O, DecodeError>,
-    ) -> Result<O, DecodeError> {
-        f(&mut self.inner).map_err(|e| e.shifted(self.base))
+        f: impl FnOnce(&mut Reader<'a, M>) -> Result<O, M::Error>,
+    ) -> Result<O, M::Error> {
+        f(&mut self.inner).map_err(|e| M::shift(e, self.base))
     }
 }
 
@@ -243,11 +306,12 @@ pub(crate) struct Slice<'a> {
 impl<'a> Slice<'a> {
     /// A reader over these bytes that keeps absolute offsets.
     #[inline]
-    pub(crate) fn reader(self, outer: &Reader<'a>) -> Reader<'a> {
+    pub(crate) fn reader<M: Mode>(self, outer: &Reader<'a, M>) -> Reader<'a, M> {
         Reader {
             input: outer.input,
             pos: self.offset,
             end: self.offset + self.bytes.len(),
+            mode: PhantomData,
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::enums::{ContentType, ProtocolVersion};
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError};
-use crate::reader::Reader;
+use crate::reader::{Detailed, Reader};
 use crate::writer::{Writer, len16};
 
 /// Length of a TLSPlaintext header.
@@ -64,7 +64,7 @@ pub enum RecordNeed {
 impl TlsRecordHeader {
     /// Parses the five header bytes.
     pub fn parse(input: &[u8]) -> Result<Self, DecodeError> {
-        let mut r = Reader::new(input);
+        let mut r = Reader::<Detailed>::new(input);
         Self::read(&mut r)
     }
 
@@ -117,7 +117,7 @@ impl TlsRecordHeader {
 impl<'a> TlsRecord<'a> {
     /// Parses one whole record from the front of `input`; returns it and the bytes after it.
     pub fn parse(input: &'a [u8]) -> Result<(Self, &'a [u8]), DecodeError> {
-        let mut r = Reader::new(input);
+        let mut r = Reader::<Detailed>::new(input);
         let header = TlsRecordHeader::read(&mut r)?;
         let fragment = r.bytes("TLSPlaintext.fragment", usize::from(header.length))?;
         Ok((Self { header, fragment }, r.rest()))
@@ -218,7 +218,7 @@ impl DtlsRecordHeader {
 
     /// Parses the thirteen header bytes.
     pub fn parse(input: &[u8]) -> Result<Self, DecodeError> {
-        Self::read(&mut Reader::new(input))
+        Self::read(&mut Reader::<Detailed>::new(input))
     }
 
     /// Writes the header into the front of `out`. A sequence number above 2^48 - 1
@@ -256,7 +256,7 @@ pub(crate) const fn check_dtls_sequence(sequence_number: u64) -> Result<(), Enco
 impl<'a> DtlsRecord<'a> {
     /// Parses the first record of `datagram`.
     pub fn parse(datagram: &'a [u8]) -> Result<(Self, &'a [u8]), DecodeError> {
-        let mut r = Reader::new(datagram);
+        let mut r = Reader::<Detailed>::new(datagram);
         let rec = Self::read(&mut r)?;
         Ok((rec, r.rest()))
     }
@@ -304,7 +304,7 @@ impl<'a> DtlsRecords<'a> {
     /// Iterates the records of `datagram`.
     pub fn new(datagram: &'a [u8]) -> Self {
         Self {
-            reader: Reader::new(datagram),
+            reader: Reader::<Detailed>::new(datagram),
             failed: false,
         }
     }

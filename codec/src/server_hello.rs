@@ -7,7 +7,7 @@ use crate::enums::{CipherSuite, ExtensionType, HandshakeType, NamedGroup, Protoc
 use crate::error::{DecodeError, EncodeError};
 use crate::extensions::{Context, Extensions, parse_server_ext, put_extension, read_extensions};
 use crate::handshake::{Body, Framing, write_framed};
-use crate::reader::Reader;
+use crate::reader::{Detailed, Reader};
 use crate::writer::Writer;
 
 /// The ServerHello.random that marks a HelloRetryRequest: SHA-256("HelloRetryRequest").
@@ -40,7 +40,7 @@ impl<'a> ServerHello<'a> {
     /// Parses a ServerHello body. Every extension is validated in the form the message's
     /// random calls for (ServerHello or HelloRetryRequest).
     pub fn parse(body: &'a [u8]) -> Result<Self, DecodeError> {
-        let mut r = Reader::new(body);
+        let mut r = Reader::<Detailed>::new(body);
         let legacy_version = ProtocolVersion(r.u16("legacy_version")?);
         let random = r.array::<32>("random")?;
         let legacy_session_id_echo = r
