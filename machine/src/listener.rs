@@ -144,7 +144,10 @@ impl Listener {
         out: &mut [u8],
         t: &mut impl Tracer,
     ) -> Decision<'a> {
-        let (d, input) = self.datagram(now, peer, datagram, reassembly, out, t);
+        // The datagram bytes that brought the message: this datagram, or for a reassembled
+        // message all the datagrams of its fragments (set by `datagram`).
+        let mut input = datagram.len();
+        let d = self.datagram(now, peer, datagram, reassembly, &mut input, out, t);
         // The amplification promise, checked on the way out whatever path produced the
         // reply: never more than the datagram bytes that caused it.
         if let Decision::Reply { len, .. } | Decision::Alert { len, .. } = d {
@@ -160,74 +163,60 @@ impl Listener {
         d
     }
 
+    // Every path returns its decision in tail position, so the (large) decision is written
+    // once, into the caller's slot, instead of being moved through wrappers.
+    #[allow(clippy::too_many_arguments)]
     fn datagram<'a>(
         &self,
         now: Duration,
         peer: SocketAddr,
         datagram: &'a [u8],
         reassembly: Option<&'a mut Reassembly>,
+        input: &mut usize,
         out: &mut [u8],
         t: &mut impl Tracer,
-    ) -> (Decision<'a>, usize) {
-        let input = datagram.len();
-        match self.datagram_inner(now, peer, datagram, reassembly, out, t) {
-            Step::Done(d) => (d, input),
-            Step::Reassembled(d, input) => (d, input),
-        }
-    }
-
-    fn datagram_inner<'a>(
-        &self,
-        now: Duration,
-        peer: SocketAddr,
-        datagram: &'a [u8],
-        reassembly: Option<&'a mut Reassembly>,
-        out: &mut [u8],
-        t: &mut impl Tracer,
-    ) -> Step<'a> {
+    ) -> Decision<'a> {
         // Only the first record counts; the rest of the datagram is ignored, as
         // DTLSv1_listen does.
         let rec = match DtlsRecord::parse(datagram) {
             Ok((rec, _)) => rec,
             Err(e) => {
                 t.check("first record parses", false, e.field);
-                return Step::Done(Decision::Drop(Reason::Malformed(e)));
+                return Decision::Drop(Reason::Malformed(e));
             }
         };
         t.check("first record parses", true, "");
         let is_hs = rec.header.content_type == ContentType::HANDSHAKE;
         t.check("record is handshake", is_hs, "");
         if !is_hs {
-            return Step::Done(Decision::Drop(Reason::NotHandshake));
+            return Decision::Drop(Reason::NotHandshake);
         }
         t.check("record epoch is 0", rec.header.epoch == 0, "");
         if rec.header.epoch != 0 {
-            return Step::Done(Decision::Drop(Reason::BadEpoch));
+            return Decision::Drop(Reason::BadEpoch);
         }
         let v = rec.header.version;
         let dtls = v == ProtocolVersion::DTLS1_0 || v == ProtocolVersion::DTLS1_2;
         t.check("record version is DTLS 1.0 or 1.2", dtls, "");
         if !dtls {
-            return Step::Done(Decision::Drop(Reason::UnsupportedVersion));
+            return Decision::Drop(Reason::UnsupportedVersion);
         }
         let hs = match DtlsHandshake::parse(rec.fragment) {
             Ok((hs, _)) => hs,
             Err(e) => {
                 t.check("handshake header parses", false, e.field);
-                return Step::Done(Decision::Drop(Reason::Malformed(
-                    e.shifted(rec.offset + 13),
-                )));
+                return Decision::Drop(Reason::Malformed(e.shifted(rec.offset + 13)));
             }
         };
         let is_ch = hs.msg_type == HandshakeType::CLIENT_HELLO;
         t.check("message is a ClientHello", is_ch, "");
         if !is_ch {
-            return Step::Done(Decision::Drop(Reason::NotClientHello));
+            return Decision::Drop(Reason::NotClientHello);
         }
         let seq_ok = hs.message_seq <= MAX_FIRST_FLIGHT_MESSAGE_SEQ;
         t.check("message_seq <= 2", seq_ok, "");
         if !seq_ok {
-            return Step::Done(Decision::Drop(Reason::MessageSeqTooHigh));
+            return Decision::Drop(Reason::MessageSeqTooHigh);
         }
         let ctx = Ctx {
             now,
@@ -242,9 +231,9 @@ impl Listener {
         };
         if !hs.is_complete() {
             t.check("message is complete", false, "");
-            return self.fragment(&ctx, datagram.len(), reassembly, out, t);
+            return self.fragment(&ctx, datagram.len(), reassembly, input, out, t);
         }
-        Step::Done(self.whole(&ctx, hs.fragment, rec.offset + 25, out, t))
+        self.whole(&ctx, hs.fragment, rec.offset + 25, out, t)
     }
 
     /// Decides on a whole ClientHello body (from one datagram, or reassembled).
@@ -362,9 +351,10 @@ impl Listener {
         ctx: &Ctx<'a>,
         datagram_len: usize,
         reassembly: Option<&'a mut Reassembly>,
+        input: &mut usize,
         out: &mut [u8],
         t: &mut impl Tracer,
-    ) -> Step<'a> {
+    ) -> Decision<'a> {
         let first = ctx.hs.fragment_offset == 0;
         let has_cookie = first
             && DtlsClientHelloPrefix::parse(ctx.hs.fragment)
@@ -374,21 +364,21 @@ impl Listener {
             _ => {
                 if !first {
                     t.check("fragment starts the message", false, "no reassembly");
-                    return Step::Done(Decision::Drop(Reason::NotFirstFragment));
+                    return Decision::Drop(Reason::NotFirstFragment);
                 }
-                return Step::Done(self.first_fragment(ctx, out, t));
+                return self.first_fragment(ctx, out, t);
             }
         };
         match arena.insert(ctx.peer, &ctx.hs, datagram_len) {
             Inserted::Pending => {
                 t.check("fragment kept for reassembly", true, "");
-                Step::Done(Decision::Drop(Reason::FragmentBuffered))
+                Decision::Drop(Reason::FragmentBuffered)
             }
             Inserted::TooBig => {
                 t.check("message fits the reassembly budget", false, "");
-                Step::Done(Decision::Drop(Reason::ReassemblyBudget))
+                Decision::Drop(Reason::ReassemblyBudget)
             }
-            Inserted::Complete(message, input) => {
+            Inserted::Complete(message, brought) => {
                 t.check("message reassembled", true, "");
                 let body = message.get(12..).unwrap_or(&[]);
                 let whole = Ctx {
@@ -396,7 +386,8 @@ impl Listener {
                     body,
                     ..*ctx
                 };
-                Step::Reassembled(self.whole(&whole, body, 12, out, t), input)
+                *input = brought;
+                self.whole(&whole, body, 12, out, t)
             }
         }
     }
@@ -460,7 +451,8 @@ impl Listener {
         if !self.validating() {
             if let AcceptedHello::Whole(_) = hello {
                 t.check("admission", true, "not validating: accept unvalidated");
-                return ctx.accept(ProtocolVersion::DTLS1_2, hello, Continuation::Unvalidated);
+                let version = dtls12_version(&hello);
+                return ctx.accept(version, hello, Continuation::Unvalidated);
             }
         }
         self.dtls12_inner(ctx, fields, full, cookie, hello, out, t)
@@ -495,7 +487,7 @@ impl Listener {
                     message_seq: ctx.hs.message_seq,
                     cookie_age: c.age,
                 };
-                return ctx.accept(ProtocolVersion::DTLS1_2, hello, continuation);
+                return ctx.accept(dtls12_version(&hello), hello, continuation);
             }
             // RFC 6347 section 4.2.1: an invalid cookie is treated like no cookie.
         } else {
@@ -635,6 +627,22 @@ impl Listener {
     }
 }
 
+/// The version a DTLS 1.2-path accept goes on with: DTLS 1.2 when the client offers it, else
+/// DTLS 1.0. A first fragment shows no supported_versions, so its client_version decides.
+fn dtls12_version(hello: &AcceptedHello<'_>) -> ProtocolVersion {
+    let offers12 = match hello {
+        AcceptedHello::Whole(ch) => ch.offers_version(ProtocolVersion::DTLS1_2),
+        AcceptedHello::FirstFragment(p) => {
+            p.legacy_version.legacy_offer() == ProtocolVersion::DTLS1_2
+        }
+    };
+    if offers12 {
+        ProtocolVersion::DTLS1_2
+    } else {
+        ProtocolVersion::DTLS1_0
+    }
+}
+
 /// Writes `description` as a fatal alert record; drops if the buffer is too small.
 pub(crate) fn alert<'a>(
     description: AlertDescription,
@@ -650,13 +658,6 @@ pub(crate) fn alert<'a>(
         },
         Err(e) => Decision::Drop(hrr13::encode_reason(e)),
     }
-}
-
-/// A decision, and for a reassembled message the datagram bytes that brought it (the
-/// amplification budget).
-enum Step<'a> {
-    Done(Decision<'a>),
-    Reassembled(Decision<'a>, usize),
 }
 
 /// What every step of one datagram's decision needs.

@@ -509,7 +509,12 @@ fn decide<'s>(
         }
         return match l.config().legacy_tls {
             LegacyTls::PassThrough => match parse_full(body, out, t) {
-                Ok(ch) => accept(ch, false, ch.legacy_version, Continuation::Unvalidated),
+                Ok(ch) => accept(
+                    ch,
+                    false,
+                    ch.legacy_version.legacy_offer(),
+                    Continuation::Unvalidated,
+                ),
                 Err(d) => d,
             },
             LegacyTls::Refuse => alert(
