@@ -1,7 +1,18 @@
 //! Drives the session-ID policy, the renegotiation guard and the 0-RTT
-//! anti-replay defences with arbitrary configurations and timelines
-//! (including clocks that jump back), checking caps and invariants after
-//! every step, not just the absence of panics.
+//! anti-replay defences (the strike register directly and through
+//! `ZeroRttGate::check` and `check_single_use`) with arbitrary
+//! configurations and timelines (clocks that jump forward and back in any
+//! order), checking caps and invariants after every step, not just the
+//! absence of panics:
+//! - a key recorded at a reading `r` is never accepted at a reading before
+//!   `r + window`, whatever the clock did in between; nothing is accepted
+//!   within a window of the register's or the gate's start;
+//! - never more than `max` renegotiations allowed at readings within any
+//!   window, whatever their order;
+//! - a ticket carries 0-RTT at most once per issue; memory never moves.
+//!
+//! (The Mutex-backed stores need the crate's `std` feature, which this fuzz
+//! crate does not enable; they share the code paths driven here.)
 #![no_main]
 
 use std::cell::{Cell, RefCell};
@@ -11,8 +22,9 @@ use std::time::Duration;
 use arbitrary::Arbitrary;
 use hellogate_session::RandomSource;
 use hellogate_session::anti_replay::{
-    EarlyDataRejection, EarlyDataVerdict, Freshness, StrikeRegister, StrikeRegisterConfig,
-    TicketCache, check_freshness, client_ticket_age_ms,
+    EarlyDataOffer, EarlyDataRejection, EarlyDataVerdict, Freshness, GateConfigError,
+    StrikeRegister, StrikeRegisterConfig, TicketCache, TicketStore, ZeroRttGate, check_freshness,
+    client_ticket_age_ms,
 };
 use hellogate_session::renegotiation::{
     Refusal, RenegotiationGuard, RenegotiationPolicy, RenegotiationVerdict,
@@ -40,6 +52,8 @@ struct Config {
     strike_window_ms: u32,
     strike_expected: u16,
     fp_log2: u8,
+    gate_tolerance_ms: u32,
+    gate_start_ms: u16,
     rng_seed: u64,
 }
 
@@ -52,9 +66,14 @@ enum Op {
     },
     Reserve(Vec<u8>),
     Route(Vec<u8>),
+    /// A handshake start, after moving the clock by `dt_ms` (forward or
+    /// back): a jump and a renegotiation in one step, so jump-and-return
+    /// timelines are a few ops long.
     ClientHello {
-        extension: bool,
-        scsv: bool,
+        /// renegotiation_info present unless bits 0-1 are both clear, the
+        /// SCSV only if bits 2-3 are both set: mostly secure.
+        signal_bits: u8,
+        dt_ms: i32,
     },
     Record([u8; 2]),
     Fresh {
@@ -65,6 +84,23 @@ enum Op {
     },
     Issue([u8; 2]),
     Redeem([u8; 2]),
+    /// A ClientHello offering 0-RTT through the gate: the ticket was issued
+    /// `issued_back_ms` before now and the client's view of its age is off
+    /// by `skew_ms`, so most offers are fresh and some are not.
+    Gate {
+        key: [u8; 2],
+        issued_back_ms: u16,
+        skew_ms: i16,
+        age_add: u32,
+    },
+    /// The same under single-use tickets.
+    SingleUse {
+        ticket: [u8; 2],
+        key: [u8; 2],
+        issued_back_ms: u16,
+        skew_ms: i16,
+        age_add: u32,
+    },
 }
 
 #[derive(Arbitrary, Debug)]
@@ -98,6 +134,25 @@ impl SessionIdStore for Counting<'_> {
     fn reserve(&self, id: &[u8], now: Duration) -> Result<(), Conflict> {
         self.calls.set(self.calls.get() + 1);
         self.inner.reserve(id, now)
+    }
+}
+
+/// An offer for a ticket issued `issued_back_ms` before `now`, whose
+/// client's view of the age is off by `skew_ms`.
+fn offer_for(
+    key: &[u8],
+    issued_back_ms: u16,
+    skew_ms: i16,
+    age_add: u32,
+    now: Duration,
+) -> EarlyDataOffer<'_> {
+    let issued = now.saturating_sub(Duration::from_millis(u64::from(issued_back_ms)));
+    let age = i64::from(issued_back_ms) + i64::from(skew_ms);
+    EarlyDataOffer {
+        key,
+        ticket_issued_at: issued,
+        obfuscated_ticket_age: (age as u32).wrapping_add(age_add),
+        ticket_age_add: age_add,
     }
 }
 
@@ -135,21 +190,30 @@ fuzz_target!(|script: Script| {
     };
     let cache = RefCell::new(SessionIdCache::new(cache_config, rng).unwrap());
     let cache_bytes = cache.borrow().memory_bytes();
-    let mut tickets = TicketCache::new(cache_config, rng).unwrap();
-    let ticket_bytes = tickets.memory_bytes();
+    let tickets = RefCell::new(TicketCache::new(cache_config, rng).unwrap());
+    let ticket_bytes = tickets.borrow().memory_bytes();
 
     let reneg_policy = match c.reneg % 3 {
         0 => RenegotiationPolicy::Refuse,
         1 => RenegotiationPolicy::Close,
         _ => RenegotiationPolicy::Limit {
-            max: u32::from(c.reneg_max),
-            window: ms(c.reneg_window_ms),
+            // 0 (refused), or a small limit a short timeline can reach.
+            max: u32::from(c.reneg_max % 6),
+            // Mostly windows the timeline's jumps (up to 600 s) can slide.
+            window: ms(if c.reneg_window_ms & 1 == 0 {
+                c.reneg_window_ms % 200_000
+            } else {
+                c.reneg_window_ms
+            }),
         },
     };
     let mut guard = match RenegotiationGuard::new(reneg_policy) {
         Ok(g) => g,
         Err(_) => {
-            assert!(c.reneg_max == 0 || c.reneg_window_ms == 0);
+            let RenegotiationPolicy::Limit { max, window } = reneg_policy else {
+                panic!("{reneg_policy:?} refused");
+            };
+            assert!(max == 0 || window.is_zero());
             RenegotiationGuard::new(RenegotiationPolicy::Refuse).unwrap()
         }
     };
@@ -160,24 +224,69 @@ fuzz_target!(|script: Script| {
         expected_per_window: u32::from(c.strike_expected % 4096).max(1),
         fp_log2: (c.fp_log2 % 32) + 1,
     };
-    let mut strike = StrikeRegister::new(strike_config, rng, T0).unwrap();
-    let strike_bytes = strike.memory_bytes();
+    let strike = RefCell::new(StrikeRegister::new(strike_config, rng, T0).unwrap());
+    let strike_bytes = strike.borrow().memory_bytes();
+    let window = strike_config.window;
+
+    // The gate over the same register, made a little after it; an
+    // arbitrary tolerance is refused exactly when the window is shorter
+    // than the freshness span.
+    let gate_start = T0 + Duration::from_millis(u64::from(c.gate_start_ms));
+    let tolerance = ms(c.gate_tolerance_ms % 200_000);
+    let gate = match ZeroRttGate::new(&strike, tolerance, gate_start) {
+        Ok(g) => {
+            assert!(window >= tolerance * 2);
+            g
+        }
+        Err(GateConfigError::WindowShorterThanFreshnessSpan { window: w, needed }) => {
+            assert_eq!(w, window);
+            assert_eq!(needed, tolerance * 2);
+            assert!(w < needed);
+            ZeroRttGate::new(&strike, window / 2, gate_start).unwrap()
+        }
+    };
+    let tolerance = gate.tolerance();
 
     let mut now = T0;
-    let mut monotonic = true;
     let mut first_hello: Option<bool> = None;
     let mut closed = false;
     let mut allowed: Vec<Duration> = Vec::new();
-    let mut accepted: HashMap<[u8; 2], Duration> = HashMap::new();
+    // Every reading at which the register recorded each key (every verdict
+    // it gives but Replay records; a Replay means the key is held already).
+    let mut recorded: HashMap<[u8; 2], Vec<Duration>> = HashMap::new();
     let mut outstanding: HashMap<[u8; 2], bool> = HashMap::new();
+
+    // The replay invariant, checked on every verdict that reached the
+    // register: an acceptance needs a window since the register's and the
+    // gate's start, and since every earlier record of the key.
+    let mut judge = |key: &[u8; 2], v: EarlyDataVerdict, now: Duration, via_gate: bool| {
+        if v == EarlyDataVerdict::Accept {
+            assert!(now >= T0 + window, "accepted during the register's startup");
+            if via_gate {
+                assert!(
+                    now >= gate_start + window,
+                    "accepted during the gate's startup"
+                );
+            }
+            for &r in recorded.get(key).into_iter().flatten() {
+                assert!(
+                    now >= r + window,
+                    "key {key:?} recorded at {r:?} accepted at {now:?} (window {window:?})"
+                );
+            }
+        }
+        if matches!(
+            v,
+            EarlyDataVerdict::Accept | EarlyDataVerdict::Reject(EarlyDataRejection::Startup)
+        ) {
+            recorded.entry(*key).or_default().push(now);
+        }
+    };
 
     for op in script.ops.iter().take(2_000) {
         match op {
             Op::Advance(d) => now = now.saturating_add(ms(*d % 600_000)),
-            Op::Back(d) => {
-                now = now.saturating_sub(ms(*d % 600_000));
-                monotonic = false;
-            }
+            Op::Back(d) => now = now.saturating_sub(ms(*d % 600_000)),
             Op::Generate { out_len } => {
                 let mut out = [0xEEu8; 64];
                 let out = &mut out[..usize::from(*out_len % 65)];
@@ -225,10 +334,16 @@ fuzz_target!(|script: Script| {
                     assert_eq!(host.as_bytes(), &id[..host.as_bytes().len()]);
                 }
             }
-            Op::ClientHello { extension, scsv } => {
+            Op::ClientHello { signal_bits, dt_ms } => {
+                let step = ms(dt_ms.unsigned_abs() % 600_000);
+                now = if *dt_ms < 0 {
+                    now.saturating_sub(step)
+                } else {
+                    now.saturating_add(step)
+                };
                 let signal = SecureRenegotiationSignal {
-                    extension: *extension,
-                    scsv: *scsv,
+                    extension: signal_bits & 0b0011 != 0,
+                    scsv: signal_bits & 0b1100 == 0b1100,
                 };
                 let v = guard.on_client_hello(now, signal);
                 match first_hello {
@@ -254,14 +369,11 @@ fuzz_target!(|script: Script| {
                 }
                 match v {
                     RenegotiationVerdict::Allow => {
-                        let RenegotiationPolicy::Limit { max, window } = reneg_policy else {
-                            panic!("allowed under {reneg_policy:?}");
-                        };
+                        assert!(
+                            matches!(reneg_policy, RenegotiationPolicy::Limit { .. }),
+                            "allowed under {reneg_policy:?}"
+                        );
                         allowed.push(now);
-                        if monotonic {
-                            let recent = allowed.iter().filter(|&&t| now - t <= window).count();
-                            assert!(recent <= max as usize);
-                        }
                     }
                     RenegotiationVerdict::Refuse { alert, .. } => {
                         assert_eq!(alert.to_bytes(), [1, 100]);
@@ -273,21 +385,59 @@ fuzz_target!(|script: Script| {
                 }
             }
             Op::Record(key) => {
-                let v = strike.check_and_record(key, now);
-                let window = strike.window();
-                if now.saturating_sub(T0) < window {
-                    assert_ne!(v, EarlyDataVerdict::Accept, "accepted during startup");
-                }
-                if monotonic {
-                    if let Some(&t) = accepted.get(key) {
-                        if now - t < window {
-                            assert_eq!(v, EarlyDataVerdict::Reject(EarlyDataRejection::Replay));
-                        }
+                let v = strike.borrow_mut().check_and_record(key, now);
+                assert_eq!(strike.borrow().window(), window);
+                assert!(strike.borrow().latest() >= now);
+                judge(key, v, now, false);
+            }
+            Op::Gate {
+                key,
+                issued_back_ms,
+                skew_ms,
+                age_add,
+            } => {
+                let offer = offer_for(key, *issued_back_ms, *skew_ms, *age_add, now);
+                let v = gate.check(&offer, now);
+                let fresh = check_freshness(
+                    offer.ticket_issued_at,
+                    offer.obfuscated_ticket_age,
+                    offer.ticket_age_add,
+                    now,
+                    tolerance,
+                );
+                match v {
+                    EarlyDataVerdict::Reject(EarlyDataRejection::Stale(f)) => {
+                        assert_eq!(f, fresh);
+                        assert_ne!(f, Freshness::Fresh);
+                    }
+                    _ => {
+                        assert_eq!(fresh, Freshness::Fresh);
+                        judge(key, v, now, true);
                     }
                 }
-                if v == EarlyDataVerdict::Accept {
-                    accepted.insert(*key, now);
+            }
+            Op::SingleUse {
+                ticket,
+                key,
+                issued_back_ms,
+                skew_ms,
+                age_add,
+            } => {
+                let offer = offer_for(key, *issued_back_ms, *skew_ms, *age_add, now);
+                let v = gate.check_single_use(&tickets, ticket, &offer, now);
+                match v {
+                    EarlyDataVerdict::Reject(EarlyDataRejection::TicketNotRedeemable) => {}
+                    EarlyDataVerdict::Reject(EarlyDataRejection::Stale(_)) => {
+                        // Spent anyway.
+                        assert_eq!(outstanding.insert(*ticket, false), Some(true));
+                    }
+                    _ => {
+                        // The ticket was issued, not yet redeemed, and is now.
+                        assert_eq!(outstanding.insert(*ticket, false), Some(true));
+                        judge(key, v, now, true);
+                    }
                 }
+                assert!(!tickets.redeem(ticket, now), "redeemed twice");
             }
             Op::Fresh {
                 issued_back_ms,
@@ -331,8 +481,27 @@ fuzz_target!(|script: Script| {
         let cache_ref = cache.borrow();
         assert!(cache_ref.len() <= cache_ref.capacity());
         assert_eq!(cache_ref.memory_bytes(), cache_bytes);
-        assert!(tickets.len() <= tickets.capacity());
-        assert_eq!(tickets.memory_bytes(), ticket_bytes);
-        assert_eq!(strike.memory_bytes(), strike_bytes);
+        let tickets_ref = tickets.borrow();
+        assert!(tickets_ref.len() <= tickets_ref.capacity());
+        assert_eq!(tickets_ref.memory_bytes(), ticket_bytes);
+        assert_eq!(strike.borrow().memory_bytes(), strike_bytes);
+    }
+
+    // Renegotiation cap on the readings, whatever their order: at most
+    // `max` allowed within any closed interval of length `window`.
+    if let RenegotiationPolicy::Limit { max, window } = reneg_policy {
+        allowed.sort_unstable();
+        for (i, &start) in allowed.iter().enumerate() {
+            let within = allowed[i..]
+                .iter()
+                .take_while(|&&t| t - start <= window)
+                .count();
+            assert!(
+                within <= max as usize,
+                "{within} allowed in {window:?} from {start:?}"
+            );
+        }
+    } else {
+        assert!(allowed.is_empty());
     }
 });

@@ -12,6 +12,36 @@
 //! The guard is a few dozen bytes whatever the limit (see the `policies`
 //! bench): a sliding window approximated by five fixed sub-window counters
 //! (see [`RenegotiationPolicy::Limit`]).
+//!
+//! # What counts as the initial handshake
+//!
+//! The first [`RenegotiationGuard::on_client_hello`] call is the initial
+//! handshake; every later one is a renegotiation. Report a ClientHello only
+//! once the connection's handshake really starts with it:
+//!
+//! - TLS 1.2: the first ClientHello on the connection.
+//! - DTLS 1.2 with a cookie exchange: only the ClientHello that passed the
+//!   cookie check (CH2), never the cookieless CH1 that got a
+//!   HelloVerifyRequest, nor a CH2 with a bad cookie. CH1 is not part of
+//!   the handshake (RFC 6347 section 4.2.1); reporting it would make the
+//!   guard judge CH2 as a renegotiation, refused or counted against the
+//!   limit. In the stateless listener no connection (hence no guard)
+//!   exists before the cookie is validated, so report from the `Accept`
+//!   onwards.
+//! - A ClientHello retransmitted by a DTLS client (same message_seq) is one
+//!   handshake start, not two: report it once.
+//!
+//! # Clocks that jump
+//!
+//! The guard's clock never goes back: it keeps the newest sub-window it
+//! has seen (the monotone maximum of `now`) and charges an earlier `now` to
+//! it. A jump forward slides counters out; if the clock then comes back,
+//! the guard knows it forgot renegotiations that its caller's clock puts
+//! within the window, so it refuses ([`Refusal::ClockBehind`], a warning;
+//! the connection stays) until the clock is a window past them. So under
+//! [`RenegotiationPolicy::Limit`] at most `max` are allowed at readings
+//! within any interval of length `window`, whatever order the readings
+//! come in.
 
 use core::time::Duration;
 
@@ -27,8 +57,10 @@ pub enum RenegotiationPolicy {
     Refuse,
     /// Close the connection with a fatal alert on the first attempt.
     Close,
-    /// Allow at most `max` renegotiations in any `window` (with a clock that
-    /// does not go back), then close the connection with a fatal alert.
+    /// Allow at most `max` renegotiations in any `window`, then close the
+    /// connection with a fatal alert. "In any window" is judged on the
+    /// caller's readings of `now`, whatever their order (see the module
+    /// docs on clocks that jump).
     ///
     /// The window is covered by four sub-windows of `window / 4` (rounded
     /// up) plus the current one, each with a counter. An attempt is allowed
@@ -91,6 +123,12 @@ pub enum Refusal {
     MissingSignal,
     /// More than the policy's `max` in its window.
     LimitExceeded,
+    /// The clock reads earlier than renegotiations the guard has already
+    /// let slide out of its window (the clock jumped forward, then back):
+    /// it cannot tell how many happened in the window before `now`, so it
+    /// refuses until the clock is a window past them. A warning; the
+    /// connection stays.
+    ClockBehind,
     /// The guard already closed this connection.
     AlreadyClosed,
 }
@@ -156,8 +194,13 @@ pub struct RenegotiationGuard {
     /// Length of one sub-window in nanoseconds (at least 1; a window over
     /// 2^66 ns, about 2 300 years, saturates).
     sub_window_nanos: u64,
-    /// Index of the newest sub-window counted (time / sub-window).
+    /// Index of the newest sub-window counted (time / sub-window): the
+    /// guard's clock, the monotone maximum of `now`.
     current: u64,
+    /// One past the newest sub-window whose (non-zero) count slid out of
+    /// the ring; 0 if none did. A `now` less than a window after its start
+    /// may have forgotten renegotiations within its window.
+    forgotten_until: u64,
     /// Renegotiations allowed per sub-window, a ring indexed by
     /// `sub-window index % COUNTERS`.
     counts: [u32; COUNTERS],
@@ -182,6 +225,7 @@ impl RenegotiationGuard {
             phase: Phase::Fresh,
             sub_window_nanos,
             current: 0,
+            forgotten_until: 0,
             counts: [0; COUNTERS],
         })
     }
@@ -195,7 +239,10 @@ impl RenegotiationGuard {
     ///
     /// The first call is the initial handshake: always allowed; it records
     /// whether the peer signalled secure renegotiation. Every later call is
-    /// a client-initiated renegotiation and is judged by the policy.
+    /// a client-initiated renegotiation and is judged by the policy. See
+    /// the [module docs](self) for which ClientHello to report first
+    /// (DTLS 1.2: the one that passed the cookie check) and for clocks that
+    /// jump.
     pub fn on_client_hello(
         &mut self,
         now: Duration,
@@ -244,6 +291,9 @@ impl RenegotiationGuard {
                 if recent >= u64::from(max) {
                     return RenegotiationVerdict::close(Refusal::LimitExceeded);
                 }
+                if self.clock_behind(now) {
+                    return RenegotiationVerdict::refuse(Refusal::ClockBehind);
+                }
                 if let Some(count) = self.counts.get_mut(slot) {
                     *count = count.saturating_add(1);
                 }
@@ -252,26 +302,46 @@ impl RenegotiationGuard {
         }
     }
 
-    /// Moves the ring to `now`'s sub-window, zeroing the ones that slid out,
-    /// and returns the counter to charge. A clock that went back charges the
-    /// newest sub-window, so nothing is forgotten early.
+    /// Moves the ring to `now`'s sub-window if that is later (the guard's
+    /// clock never goes back), zeroing the ones that slid out, and returns
+    /// the counter to charge. A clock that went back charges the newest
+    /// sub-window, so nothing is forgotten early.
     fn advance(&mut self, now: Duration) -> usize {
         let sub_window = u128::from(self.sub_window_nanos.max(1));
         let index = u64::try_from(now.as_nanos() / sub_window).unwrap_or(u64::MAX);
         if index > self.current {
-            let steps = index - self.current;
-            if steps >= COUNTERS as u64 {
-                self.counts = [0; COUNTERS];
-            } else {
-                for step in 1..=steps {
-                    let slot = (self.current.wrapping_add(step) % COUNTERS as u64) as usize;
-                    if let Some(count) = self.counts.get_mut(slot) {
-                        *count = 0;
+            let steps = (index - self.current).min(COUNTERS as u64);
+            for step in 1..=steps {
+                let reused = self.current.wrapping_add(step);
+                let slot = (reused % COUNTERS as u64) as usize;
+                if let Some(count) = self.counts.get_mut(slot) {
+                    if *count != 0 {
+                        // It held sub-window `reused - COUNTERS`, now forgotten.
+                        let until = reused.saturating_sub(SUB_WINDOWS.into());
+                        self.forgotten_until = self.forgotten_until.max(until);
                     }
+                    *count = 0;
                 }
             }
             self.current = index;
         }
         (self.current % COUNTERS as u64) as usize
+    }
+
+    /// Whether renegotiations that slid out of the ring could lie within
+    /// the window before `now`: they happened before the start of
+    /// sub-window `forgotten_until` (on the guard's clock, which is never
+    /// behind the caller's), so `now` must be at least a window past it.
+    /// Never true with a clock that does not go back.
+    fn clock_behind(&self, now: Duration) -> bool {
+        let RenegotiationPolicy::Limit { window, .. } = self.policy else {
+            return false;
+        };
+        if self.forgotten_until == 0 {
+            return false;
+        }
+        let forgotten_end =
+            u128::from(self.forgotten_until) * u128::from(self.sub_window_nanos.max(1));
+        now.as_nanos() < forgotten_end.saturating_add(window.as_nanos())
     }
 }

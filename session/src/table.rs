@@ -171,9 +171,15 @@ impl BoundedTable {
 
     /// Drops expired entries from the old end of the list.
     fn purge(&mut self, now: Duration) {
-        while self.head != NIL {
+        // `NIL as usize` is past the slab (capacity <= 2^30), so `get` ends
+        // the loop at the end of the list; the bound ends it even on a
+        // (broken) cyclic list.
+        for _ in 0..self.entries.len() {
             let slot = self.head as usize;
-            if !self.expired(self.entries[slot].at, now) {
+            let Some(entry) = self.entries.get(slot) else {
+                break;
+            };
+            if !self.expired(entry.at, now) {
                 break;
             }
             if let Some(pos) = self.position_of_slot(slot) {
@@ -190,19 +196,22 @@ impl BoundedTable {
         (hash as usize) & self.mask
     }
 
-    /// Finds the index position and slab slot holding `key`.
-    fn find(&self, key: &[u8], hash: u64) -> Option<(usize, usize)> {
+    /// Finds the index position, slab slot and insertion time of `key`.
+    fn find(&self, key: &[u8], hash: u64) -> Option<(usize, usize, Duration)> {
         let mut pos = self.home(hash);
         // The index is never more than half full, so an empty position comes
         // long before this bound; the bound only makes termination obvious.
         for _ in 0..self.index.len() {
-            let slot = self.index[pos];
+            let slot = *self.index.get(pos)?;
             if slot == NIL {
                 return None;
             }
-            let entry = &self.entries[slot as usize];
-            if entry.hash == hash && entry.key() == key {
-                return Some((pos, slot as usize));
+            // A position naming no slab slot (a broken invariant) is
+            // skipped like a non-matching one.
+            if let Some(entry) = self.entries.get(slot as usize) {
+                if entry.hash == hash && entry.key() == key {
+                    return Some((pos, slot as usize, entry.at));
+                }
             }
             pos = (pos + 1) & self.mask;
         }
@@ -210,10 +219,10 @@ impl BoundedTable {
     }
 
     fn position_of_slot(&self, slot: usize) -> Option<usize> {
-        let entry = &self.entries[slot];
+        let entry = self.entries.get(slot)?;
         let mut pos = self.home(entry.hash);
         for _ in 0..self.index.len() {
-            match self.index[pos] {
+            match *self.index.get(pos)? {
                 NIL => return None,
                 s if s as usize == slot => return Some(pos),
                 _ => pos = (pos + 1) & self.mask,
@@ -223,21 +232,26 @@ impl BoundedTable {
     }
 
     fn unlink(&mut self, slot: usize) {
-        let Entry { prev, next, .. } = self.entries[slot];
+        let Some(&Entry { prev, next, .. }) = self.entries.get(slot) else {
+            return;
+        };
         if prev == NIL {
             self.head = next;
-        } else {
-            self.entries[prev as usize].next = next;
+        } else if let Some(entry) = self.entries.get_mut(prev as usize) {
+            entry.next = next;
         }
         if next == NIL {
             self.tail = prev;
-        } else {
-            self.entries[next as usize].prev = prev;
+        } else if let Some(entry) = self.entries.get_mut(next as usize) {
+            entry.prev = prev;
         }
-        self.entries[slot] = Entry {
-            next: self.free,
-            ..Entry::VACANT
-        };
+        let free = self.free;
+        if let Some(entry) = self.entries.get_mut(slot) {
+            *entry = Entry {
+                next: free,
+                ..Entry::VACANT
+            };
+        }
         self.free = slot as u32;
         self.live = self.live.saturating_sub(1);
     }
@@ -249,14 +263,22 @@ impl BoundedTable {
         // into the hole unless that would move them before their home.
         let mut hole = pos;
         let mut probe = pos;
-        self.index[hole] = NIL;
+        if let Some(position) = self.index.get_mut(hole) {
+            *position = NIL;
+        }
         for _ in 0..self.index.len() {
             probe = (probe + 1) & self.mask;
-            let moving = self.index[probe];
+            let Some(&moving) = self.index.get(probe) else {
+                break;
+            };
             if moving == NIL {
                 break;
             }
-            let home = self.home(self.entries[moving as usize].hash);
+            // A position naming no slab slot (a broken invariant) stays.
+            let Some(entry) = self.entries.get(moving as usize) else {
+                continue;
+            };
+            let home = self.home(entry.hash);
             // Stays if its home lies cyclically in (hole, probe].
             let stays = if hole <= probe {
                 hole < home && home <= probe
@@ -264,8 +286,12 @@ impl BoundedTable {
                 hole < home || home <= probe
             };
             if !stays {
-                self.index[hole] = moving;
-                self.index[probe] = NIL;
+                if let Some(position) = self.index.get_mut(hole) {
+                    *position = moving;
+                }
+                if let Some(position) = self.index.get_mut(probe) {
+                    *position = NIL;
+                }
                 hole = probe;
             }
         }
@@ -278,10 +304,8 @@ impl BoundedTable {
             return false;
         }
         let (hash, _) = self.hasher.hash(key);
-        match self.find(key, hash) {
-            Some((_, slot)) => !self.expired(self.entries[slot].at, now),
-            None => false,
-        }
+        self.find(key, hash)
+            .is_some_and(|(_, _, at)| !self.expired(at, now))
     }
 
     /// Inserts `key` unless a live entry holds it: one atomic step, so two
@@ -296,8 +320,8 @@ impl BoundedTable {
         }
         self.purge(now);
         let (hash, _) = self.hasher.hash(key);
-        if let Some((pos, slot)) = self.find(key, hash) {
-            if !self.expired(self.entries[slot].at, now) {
+        if let Some((pos, slot, at)) = self.find(key, hash) {
+            if !self.expired(at, now) {
                 return Err(InsertError::Present);
             }
             // Expired but not at the old end (the clock went back at some
@@ -316,32 +340,40 @@ impl BoundedTable {
                 None => self.unlink(oldest),
             }
         }
-        let slot = self.free as usize;
-        self.free = self.entries[slot].next;
-        let mut entry = Entry {
-            len: key.len() as u8,
-            hash,
-            at: now,
-            prev: self.tail,
-            next: NIL,
-            ..Entry::VACANT
+        let slot = self.free;
+        let tail = self.tail;
+        // A free list naming no slab slot (a broken invariant): refuse.
+        let Some(entry) = self.entries.get_mut(slot as usize) else {
+            return Err(InsertError::Present);
         };
-        entry.key[..key.len()].copy_from_slice(key);
-        self.entries[slot] = entry;
-        if self.tail == NIL {
-            self.head = slot as u32;
-        } else {
-            self.entries[self.tail as usize].next = slot as u32;
+        self.free = entry.next;
+        // Written in place, field by field (measurably cheaper than moving
+        // a whole `Entry` in); key bytes past `len` are never read.
+        if let Some(stored) = entry.key.get_mut(..key.len()) {
+            stored.copy_from_slice(key);
         }
-        self.tail = slot as u32;
-        self.live += 1;
+        entry.len = key.len() as u8;
+        entry.hash = hash;
+        entry.at = now;
+        entry.prev = tail;
+        entry.next = NIL;
+        if tail == NIL {
+            self.head = slot;
+        } else if let Some(entry) = self.entries.get_mut(tail as usize) {
+            entry.next = slot;
+        }
+        self.tail = slot;
+        self.live = self.live.saturating_add(1);
         let mut pos = self.home(hash);
         for _ in 0..self.index.len() {
-            if self.index[pos] == NIL {
-                self.index[pos] = slot as u32;
-                break;
+            match self.index.get_mut(pos) {
+                Some(position) if *position == NIL => {
+                    *position = slot;
+                    break;
+                }
+                Some(_) => pos = (pos + 1) & self.mask,
+                None => break,
             }
-            pos = (pos + 1) & self.mask;
         }
         Ok(())
     }
@@ -355,8 +387,8 @@ impl BoundedTable {
         self.purge(now);
         let (hash, _) = self.hasher.hash(key);
         match self.find(key, hash) {
-            Some((pos, slot)) => {
-                let fresh = !self.expired(self.entries[slot].at, now);
+            Some((pos, slot, at)) => {
+                let fresh = !self.expired(at, now);
                 self.remove(pos, slot);
                 fresh
             }
@@ -468,6 +500,49 @@ mod tests {
         }
         assert_eq!(t.memory_bytes(), before);
         assert_eq!(t.len(), 1000);
+    }
+
+    /// Every link and index position pointed out of range, or at the
+    /// wrong slot: no operation panics or loops forever. (The invariants
+    /// make this unreachable; the point is that no index is trusted.)
+    #[test]
+    fn broken_invariants_never_panic() {
+        let corruptions: [fn(&mut BoundedTable); 7] = [
+            |t| t.head = 1_000,
+            |t| t.tail = 1_000,
+            |t| t.free = 1_000,
+            |t| t.index.fill(7_777),
+            |t| t.index.fill(0),
+            |t| {
+                for e in t.entries.iter_mut() {
+                    e.next = 9_999;
+                    e.prev = 9_999;
+                }
+            },
+            |t| {
+                // A cycle through the list and the free list.
+                for e in t.entries.iter_mut() {
+                    e.next = 0;
+                    e.prev = 0;
+                }
+                t.head = 0;
+                t.free = 0;
+            },
+        ];
+        for corrupt in corruptions {
+            let mut t = table(4, 10);
+            for k in 0u8..6 {
+                let _ = t.insert_if_absent(&[k], secs(u64::from(k)));
+            }
+            corrupt(&mut t);
+            for k in 0u8..40 {
+                let now = secs(u64::from(k % 7) * 3);
+                let _ = t.insert_if_absent(&[k % 9], now);
+                let _ = t.contains(&[k % 5], now);
+                let _ = t.remove_if_present(&[k % 3], now);
+            }
+            assert!(t.memory_bytes() > 0);
+        }
     }
 
     #[derive(Debug, Clone)]

@@ -110,7 +110,7 @@ fn offer(key: &[u8], issued: Duration, age_ms: u32, add: u32) -> EarlyDataOffer<
 #[test]
 fn gate_rejects_replay_in_window_and_judges_later_ones_by_freshness() {
     let tol = secs(5.0);
-    let gate = ZeroRttGate::new(RefCell::new(register(1000, 16)), tol).unwrap();
+    let gate = ZeroRttGate::new(RefCell::new(register(1000, 16)), tol, T0).unwrap();
     let issued = warm();
     let add = 0xfedc_ba98;
     // The client says its ticket is 60 s old when it sends at issued + 60 s.
@@ -149,10 +149,10 @@ fn gate_rejects_replay_in_window_and_judges_later_ones_by_freshness() {
 fn gate_requires_window_covering_the_freshness_span() {
     let r = RefCell::new(register(10, 8));
     assert!(matches!(
-        ZeroRttGate::new(&r, secs(5.0) + secs(1e-9)),
+        ZeroRttGate::new(&r, secs(5.0) + secs(1e-9), T0),
         Err(GateConfigError::WindowShorterThanFreshnessSpan { .. })
     ));
-    assert!(ZeroRttGate::new(&r, secs(5.0)).is_ok());
+    assert!(ZeroRttGate::new(&r, secs(5.0), T0).is_ok());
 }
 
 proptest! {
@@ -359,7 +359,7 @@ fn concurrent_redeem_succeeds_exactly_once_per_ticket() {
 #[test]
 fn gate_with_single_use_tickets() {
     let store = RefCell::new(tickets(16, 3600));
-    let gate = ZeroRttGate::new(RefCell::new(register(1000, 16)), secs(5.0)).unwrap();
+    let gate = ZeroRttGate::new(RefCell::new(register(1000, 16)), secs(5.0), T0).unwrap();
     let issued = warm();
     store.issue(b"ticket-1", issued).unwrap();
     let ch = offer(b"binder-1", issued, 1_000, 77);
@@ -388,5 +388,197 @@ fn a_busy_refcell_fails_safe() {
     assert_eq!(
         r.check_and_record(b"x", warm()),
         EarlyDataVerdict::Reject(EarlyDataRejection::StoreUnavailable)
+    );
+}
+
+// --- Clocks that jump -------------------------------------------------
+
+/// The audit's scenario: a key accepted, one ClientHello judged at a clock
+/// glitched an hour forward (which wipes both generations), then the clock
+/// comes back and the first ClientHello is replayed a second later. The
+/// replay must not be accepted.
+#[test]
+fn replay_after_a_forward_glitch_and_the_clock_coming_back_is_rejected() {
+    let mut r = register(1000, 16);
+    let t = warm();
+    assert_eq!(r.check_and_record(b"first", t), ACCEPT);
+    // Judged at the glitched reading: a fresh key, far from anything seen.
+    assert_eq!(r.check_and_record(b"glitch", t + secs(3600.0)), ACCEPT);
+    // The register's clock stays at the high-water mark.
+    assert_eq!(r.latest(), t + secs(3600.0));
+    // The clock is back: the replay (and anything else) within a window of
+    // the forgotten keys is refused, as at startup.
+    assert_eq!(r.check_and_record(b"first", t + secs(1.0)), STARTUP);
+    assert_eq!(r.check_and_record(b"other", t + secs(2.0)), STARTUP);
+    assert!(r.in_startup(t + WINDOW));
+    // Keys recorded meanwhile are kept: their replays are caught later.
+    assert_eq!(r.check_and_record(b"other", t + WINDOW + secs(1.0)), REPLAY);
+    assert_eq!(r.check_and_record(b"glitch", t + secs(5.0)), REPLAY);
+    assert_eq!(
+        r.check_and_record(b"glitch", t + WINDOW + secs(1.0)),
+        REPLAY
+    );
+    // A window past the forgotten keys, fresh keys are accepted again.
+    assert!(!r.in_startup(t + WINDOW + secs(1.0)));
+    assert_eq!(r.check_and_record(b"new", t + WINDOW + secs(1.0)), ACCEPT);
+}
+
+/// The same scenario through the gate: freshness passes (the replay is a
+/// second old), so only the register stands between it and acceptance.
+#[test]
+fn gate_rejects_a_replay_after_a_forward_glitch() {
+    let gate = ZeroRttGate::new(RefCell::new(register(1000, 16)), secs(5.0), T0).unwrap();
+    let t = warm();
+    let first = offer(b"first", t - secs(60.0), 60_000, 9);
+    assert_eq!(gate.check(&first, t), ACCEPT);
+    let glitched = offer(b"glitch", t + secs(3600.0) - secs(60.0), 60_000, 9);
+    assert_eq!(gate.check(&glitched, t + secs(3600.0)), ACCEPT);
+    assert_ne!(gate.check(&first, t + secs(1.0)), ACCEPT);
+    // The same through a Mutex-backed shared register.
+    let shared = Arc::new(Mutex::new(register(1000, 16)));
+    let gate = ZeroRttGate::new(Arc::clone(&shared), secs(5.0), T0).unwrap();
+    assert_eq!(gate.check(&first, t), ACCEPT);
+    assert_eq!(gate.check(&glitched, t + secs(3600.0)), ACCEPT);
+    assert_ne!(gate.check(&first, t + secs(1.0)), ACCEPT);
+}
+
+/// Two forward jumps of less than two windows each: no wipe, but the key
+/// is rotated out; the clock then comes back within its window.
+#[test]
+fn replay_after_stepwise_forward_jumps_and_the_clock_coming_back_is_rejected() {
+    let mut r = register(1000, 16);
+    let t = warm();
+    assert_eq!(r.check_and_record(b"first", t), ACCEPT);
+    r.check_and_record(b"a", t + WINDOW.mul_f64(1.5));
+    r.check_and_record(b"b", t + WINDOW.mul_f64(2.9));
+    r.check_and_record(b"c", t + WINDOW.mul_f64(4.3));
+    assert_ne!(
+        r.check_and_record(b"first", t + WINDOW.mul_f64(0.5)),
+        ACCEPT
+    );
+    assert_ne!(
+        r.check_and_record(b"first", t + WINDOW.mul_f64(0.99)),
+        ACCEPT
+    );
+}
+
+/// A clock that only goes back: everything is judged at the high-water
+/// mark, so nothing recorded is forgotten early, and a reading before the
+/// register's start is startup.
+#[test]
+fn clock_going_back_keeps_every_key() {
+    let mut r = register(1000, 16);
+    let t = warm();
+    assert_eq!(r.check_and_record(b"k", t), ACCEPT);
+    for back in [1.0, 9.0, 25.0, 3600.0, 1e6] {
+        assert_ne!(r.check_and_record(b"k", t - secs(back)), ACCEPT, "{back}");
+    }
+    assert_eq!(r.latest(), t);
+    assert_eq!(r.check_and_record(b"k", t + WINDOW - secs(1e-3)), REPLAY);
+    assert_eq!(r.check_and_record(b"fresh", T0 - secs(1.0)), STARTUP);
+}
+
+/// An idle register (no 0-RTT for longer than two windows) forgets only
+/// keys older than a window by any reading, so it needs no new startup
+/// window: fresh keys are accepted at once.
+#[test]
+fn an_idle_register_accepts_at_once_after_the_gap() {
+    let mut r = register(1000, 16);
+    let t = warm();
+    assert_eq!(r.check_and_record(b"k", t), ACCEPT);
+    let later = t + WINDOW * 5;
+    assert!(!r.in_startup(later));
+    assert_eq!(r.check_and_record(b"fresh", later), ACCEPT);
+    assert_eq!(r.check_and_record(b"fresh", later), REPLAY);
+}
+
+proptest! {
+    // Any timeline of readings, forward and back by up to several windows:
+    // a key recorded at reading r is never accepted at a reading c with
+    // c - r < window (nor before r), and nothing is accepted within the
+    // first window after T0 or before it. Every verdict but Replay records
+    // the key (a Replay means it is held already, from an earlier record).
+    #[test]
+    fn no_key_recorded_within_the_window_is_accepted_whatever_the_clock(
+        steps in proptest::collection::vec((0u8..6, -40_000i64..40_000), 1..300),
+    ) {
+        let mut r = register(1000, 12);
+        let mut now = T0.as_millis() as i64;
+        // Every reading each key was recorded at.
+        let mut recorded: std::collections::HashMap<u8, Vec<i64>> = Default::default();
+        let w = WINDOW.as_millis() as i64;
+        for (key, delta) in steps {
+            now += delta;
+            let at = Duration::from_millis(now as u64);
+            let v = r.check_and_record(&[key], at);
+            if v == ACCEPT {
+                prop_assert!(now >= T0.as_millis() as i64 + w, "accepted during startup at {}", now);
+                for &rec in recorded.get(&key).into_iter().flatten() {
+                    prop_assert!(now - rec >= w, "key {} recorded at {} accepted at {}", key, rec, now);
+                }
+            }
+            if v != REPLAY {
+                recorded.entry(key).or_default().push(now);
+            }
+        }
+    }
+}
+
+/// A fleet register that never applies the startup rule: an in-memory
+/// set that accepts every key it has not seen.
+struct NoStartupRule(RefCell<std::collections::HashSet<Vec<u8>>>);
+
+impl ReplayRegister for NoStartupRule {
+    fn check_and_record(&self, key: &[u8], _now: Duration) -> EarlyDataVerdict {
+        if self.0.borrow_mut().insert(key.to_vec()) {
+            ACCEPT
+        } else {
+            REPLAY
+        }
+    }
+
+    fn window(&self) -> Duration {
+        WINDOW
+    }
+}
+
+#[test]
+fn gate_applies_the_startup_rule_to_a_register_that_does_not() {
+    let register = NoStartupRule(RefCell::new(Default::default()));
+    // The register alone accepts at once.
+    assert_eq!(register.check_and_record(b"probe", T0), ACCEPT);
+    let gate = ZeroRttGate::new(register, secs(5.0), T0).unwrap();
+    let at = |t: Duration, key: &'static [u8]| offer(key, t - secs(1.0), 1_000, 3);
+    for (dt, key) in [
+        (0.0, b"k-startup-0"),
+        (1.0, b"k-startup-1"),
+        (9.999, b"k-startup-2"),
+    ] {
+        let t = T0 + secs(dt);
+        assert!(gate.in_startup(t));
+        assert_eq!(gate.check(&at(t, key), t), STARTUP, "{dt}");
+    }
+    // Before the gate was made: startup too.
+    assert_eq!(
+        gate.check(&at(T0 - secs(30.0), b"k-early"), T0 - secs(30.0)),
+        STARTUP
+    );
+    // Keys seen during startup were recorded: their replay is caught after.
+    let t = T0 + WINDOW;
+    assert!(!gate.in_startup(t));
+    assert_eq!(gate.check(&at(t, b"k-startup-1"), t), REPLAY);
+    assert_eq!(gate.check(&at(t, b"k-new"), t), ACCEPT);
+    // And single-use tickets go through the same rule.
+    let tickets = RefCell::new(tickets(4, 3600));
+    tickets.issue(b"t", T0).unwrap();
+    let gate = ZeroRttGate::new(
+        NoStartupRule(RefCell::new(Default::default())),
+        secs(5.0),
+        T0,
+    )
+    .unwrap();
+    assert_eq!(
+        gate.check_single_use(&tickets, b"t", &at(T0 + secs(1.0), b"x"), T0 + secs(1.0)),
+        STARTUP
     );
 }

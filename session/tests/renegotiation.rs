@@ -267,3 +267,89 @@ fn clock_jumping_back_counts_in_the_newest_sub_window() {
         close(Refusal::LimitExceeded)
     );
 }
+
+/// The audit's scenario: `max` used, the clock glitches forward (sliding
+/// every counter out) and comes back. Before, the renegotiations judged
+/// after the return got a fresh budget of `max`; now the guard knows it
+/// forgot renegotiations the clock puts within the window and refuses
+/// (warning, the connection stays) until the clock is a window past them.
+#[test]
+fn clock_jump_forward_then_back_grants_no_more() {
+    use RenegotiationVerdict::Allow;
+    let mut g = RenegotiationGuard::new(limit(2, 10)).unwrap();
+    g.on_client_hello(at(0.0), EXT);
+    assert_eq!(g.on_client_hello(at(1.0), EXT), Allow);
+    assert_eq!(g.on_client_hello(at(2.0), EXT), Allow);
+    // Judged at the glitched reading, an hour from anything: allowed.
+    assert_eq!(g.on_client_hello(at(3600.0), EXT), Allow);
+    // The clock is back: nothing more within a window of the first two.
+    for t in [3.0, 4.0, 8.0, 11.9, 0.0] {
+        assert_eq!(
+            g.on_client_hello(at(t), EXT),
+            refuse(Refusal::ClockBehind),
+            "{t}"
+        );
+    }
+    // A window past them (on a 2.5 s sub-window grid): allowed again,
+    // charged to the guard's clock (the glitch's sub-window), so one more
+    // fills the budget there.
+    assert_eq!(g.on_client_hello(at(12.5), EXT), Allow);
+    assert_eq!(
+        g.on_client_hello(at(13.0), EXT),
+        close(Refusal::LimitExceeded)
+    );
+}
+
+/// A connection that renegotiated, idled for long and renegotiates again
+/// with a clock that never went back is never refused for the clock.
+#[test]
+fn idle_connection_with_a_steady_clock_is_not_refused_for_the_clock() {
+    use RenegotiationVerdict::Allow;
+    let mut g = RenegotiationGuard::new(limit(1, 10)).unwrap();
+    g.on_client_hello(at(0.0), EXT);
+    for k in 1..50 {
+        assert_eq!(
+            g.on_client_hello(at(f64::from(k) * 12.5), EXT),
+            Allow,
+            "{k}"
+        );
+    }
+    assert_eq!(g.on_client_hello(at(3600.0), EXT), Allow);
+}
+
+proptest! {
+    // Arbitrary readings, jumping forward and back by up to many windows:
+    // the renegotiations allowed at readings within any closed interval
+    // of length `window` never exceed `max`, whatever the order.
+    #[test]
+    fn limit_holds_on_the_readings_whatever_the_clock(
+        max in 1u32..5,
+        window_ms in 1u64..10_000,
+        steps in proptest::collection::vec(-30_000i64..30_000, 1..300),
+    ) {
+        let window = Duration::from_millis(window_ms);
+        let mut g = RenegotiationGuard::new(RenegotiationPolicy::Limit { max, window }).unwrap();
+        let base = T0.as_millis() as i64;
+        let mut now = base;
+        g.on_client_hello(T0, EXT);
+        let mut allowed: Vec<i64> = Vec::new();
+        for step in steps {
+            now += step;
+            let v = g.on_client_hello(Duration::from_millis(now as u64), EXT);
+            match v {
+                RenegotiationVerdict::Allow => allowed.push(now),
+                RenegotiationVerdict::Refuse { reason: Refusal::ClockBehind, .. } => {}
+                RenegotiationVerdict::Close { reason: Refusal::LimitExceeded, .. } => break,
+                other => prop_assert!(false, "unexpected {:?}", other),
+            }
+        }
+        allowed.sort_unstable();
+        for (i, &start) in allowed.iter().enumerate() {
+            let within = allowed[i..]
+                .iter()
+                .take_while(|&&t| t - start <= window_ms as i64)
+                .count();
+            prop_assert!(within <= max as usize, "{} allowed in [{}, +{}]: {:?}", within, start - base, window_ms, allowed);
+        }
+    }
+}

@@ -80,13 +80,15 @@ fn config_is_validated() {
 proptest! {
     #[test]
     fn ids_have_the_length_asked_for_and_carry_the_prefix(
-        length in 16u8..=32,
+        length in 1u8..=32,
         prefix_seed in any::<[u8; 16]>(),
         prefix_len in 0usize..=16,
         extra in 0usize..40,
         seed in any::<u64>(),
     ) {
-        let prefix_len = prefix_len.min(usize::from(length) - 16);
+        // Lengths 1..=15 are valid only without a prefix; from 16 on, the
+        // prefix may take all but 16 bytes.
+        let prefix_len = prefix_len.min(usize::from(length).saturating_sub(16));
         let prefix = &prefix_seed[..prefix_len];
         let p = policy(length, prefix, 1);
         let store = RefCell::new(cache(16, 60));

@@ -37,19 +37,32 @@ pub struct EarlyDataOffer<'a> {
     pub ticket_age_add: u32,
 }
 
-/// The anti-replay gate: freshness, then ClientHello recording.
+/// The anti-replay gate: freshness, then ClientHello recording, and the
+/// startup rule.
 ///
 /// Generic over the register so a fleet can plug its shared one in; the
 /// default is a `RefCell` or `Mutex` around [`super::StrikeRegister`].
+///
+/// The gate applies the startup rule (RFC 8446 section 8) itself: 0-RTT is
+/// rejected ([`EarlyDataRejection::Startup`]) until one register window
+/// after the gate was made, and at any `now` earlier than that, whatever
+/// the register answers. A register that does not apply the rule (a fleet
+/// store) is thereby covered for its start with the gate; a gate joining a
+/// warm shared store pays one window of 1-RTT, the safe direction.
 #[derive(Debug)]
 pub struct ZeroRttGate<R> {
     register: R,
     tolerance: Duration,
+    /// The register's window, read once at construction.
+    window: Duration,
+    /// When the gate was made: 0-RTT is rejected until `window` after.
+    started_at: Duration,
 }
 
 impl<R: ReplayRegister> ZeroRttGate<R> {
-    /// Checks that `register` covers the freshness span of `tolerance`.
-    pub fn new(register: R, tolerance: Duration) -> Result<Self, GateConfigError> {
+    /// Checks that `register` covers the freshness span of `tolerance`;
+    /// `now` starts the gate's startup window.
+    pub fn new(register: R, tolerance: Duration, now: Duration) -> Result<Self, GateConfigError> {
         let needed = tolerance.saturating_mul(2);
         let window = register.window();
         if window < needed {
@@ -58,7 +71,16 @@ impl<R: ReplayRegister> ZeroRttGate<R> {
         Ok(Self {
             register,
             tolerance,
+            window,
+            started_at: now,
         })
+    }
+
+    /// Whether `now` is within the gate's startup window (or before the
+    /// gate was made): 0-RTT is then rejected whatever the register says.
+    pub fn in_startup(&self, now: Duration) -> bool {
+        now.checked_sub(self.started_at)
+            .is_none_or(|span| span < self.window)
     }
 
     /// The configured freshness tolerance.
@@ -75,9 +97,11 @@ impl<R: ReplayRegister> ZeroRttGate<R> {
     ///
     /// A stale ClientHello is rejected without being recorded: outside the
     /// freshness span it can never be accepted, so it needs no slot. A
-    /// fresh one is checked against and recorded in the register; since the
-    /// register remembers at least `2 * tolerance`, a replay within its
-    /// freshness span is always caught, and after it, freshness rejects it.
+    /// fresh one is checked against and recorded in the register (also
+    /// during the gate's startup window, so a replay just after it is
+    /// caught); since the register remembers at least `2 * tolerance`, a
+    /// replay within its freshness span is always caught, and after it,
+    /// freshness rejects it.
     pub fn check(&self, offer: &EarlyDataOffer<'_>, now: Duration) -> EarlyDataVerdict {
         let freshness = check_freshness(
             offer.ticket_issued_at,
@@ -89,7 +113,12 @@ impl<R: ReplayRegister> ZeroRttGate<R> {
         if freshness != Freshness::Fresh {
             return EarlyDataVerdict::Reject(EarlyDataRejection::Stale(freshness));
         }
-        self.register.check_and_record(offer.key, now)
+        match self.register.check_and_record(offer.key, now) {
+            EarlyDataVerdict::Accept if self.in_startup(now) => {
+                EarlyDataVerdict::Reject(EarlyDataRejection::Startup)
+            }
+            verdict => verdict,
+        }
     }
 
     /// Judges early data under single-use tickets (RFC 8446 section 8.1),

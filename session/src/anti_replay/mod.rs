@@ -34,8 +34,10 @@ pub enum EarlyDataVerdict {
 /// Why 0-RTT was rejected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EarlyDataRejection {
-    /// Within one window of the register's start: it cannot know what was
-    /// accepted before it started.
+    /// The register cannot vouch for the whole window before `now`: within
+    /// one window of its start (or of the gate's, or of a clock jump that
+    /// wiped the register), or `now` reads earlier than the history it
+    /// holds. It cannot know what was accepted in the part it lacks.
     Startup,
     /// The key was (probably) recorded within the window: a replay, or
     /// rarely a filter false positive.
@@ -55,8 +57,26 @@ pub enum EarlyDataRejection {
 /// [`check_and_record`](Self::check_and_record) is one atomic step: of
 /// any number of concurrent calls with one key within the window, at most
 /// one gets [`EarlyDataVerdict::Accept`]. A fleet implements this over a
-/// shared store for global anti-replay; a store that cannot answer must
-/// reject ([`EarlyDataRejection::StoreUnavailable`]).
+/// shared store for global anti-replay. Precisely, an implementation must:
+///
+/// - record `key` on every call (also when it rejects), and find it on
+///   every later call for at least [`window`](Self::window) after;
+/// - tolerate any `now` (earlier than before, or far later) without
+///   forgetting a key early: judge time on a clock that never goes back
+///   (the latest `now` seen, or the store's own clock);
+/// - reject ([`EarlyDataRejection::Startup`]) when it cannot vouch for the
+///   whole window before `now`: for one window after it lost keys it had
+///   recorded (a restart, a flush, an eviction, a wipe after a clock jump),
+///   and at a `now` earlier than the history it holds;
+/// - reject ([`EarlyDataRejection::StoreUnavailable`]) when it cannot
+///   answer.
+///
+/// An implementation need not apply the startup rule for its own start:
+/// [`ZeroRttGate`] rejects 0-RTT for one window after the gate was made,
+/// whatever the register says, so a register that starts empty with the
+/// gate is covered. (A register that starts empty *later* than its gate,
+/// for example a shared store that was flushed, must still reject for one
+/// window itself, as above: the gate cannot see that.)
 pub trait ReplayRegister {
     /// Checks `key` against the keys recorded within the window and
     /// records it.

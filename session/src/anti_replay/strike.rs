@@ -19,6 +19,28 @@
 //!   0-RTT rarer, never unsafe).
 //! - Keys recorded between `window` and `2 * window` ago may still be found:
 //!   again only rejections.
+//!
+//! Clocks that jump (see the crate README, "Time, and clocks that jump"):
+//! - The register keeps the latest `now` it was given and never goes back:
+//!   an earlier `now` is judged at that high-water mark, so a clock that
+//!   goes back cannot make a recorded key look older than it is.
+//! - It also tracks from when on it holds every key recorded (`covered_from`,
+//!   on the register's own clock), and accepts 0-RTT at `now` only if that
+//!   covers the whole window before `now`: `now - window >= covered_from`.
+//!   This is the startup rule (RFC 8446 section 8: an empty register cannot
+//!   know what was accepted before it). It applies again whenever keys are
+//!   forgotten: a rotation that drops a generation holding keys moves
+//!   `covered_from` past them (a jump of two windows or more wipes both
+//!   generations: `covered_from` moves just past the latest time any of
+//!   their keys can have been recorded). So after a clock jump forward, a
+//!   reading that comes back within a window of the forgotten keys is
+//!   rejected. A generation dropped empty (an idle register) forgets
+//!   nothing and costs nothing.
+//! - Hence: a key recorded at a reading `r` is never accepted again at a
+//!   reading `c < r + window`, whatever the readings in between (forward
+//!   jumps, backward jumps, both). The keys the register forgot all have a
+//!   register time, hence a reading, before `covered_from`; an acceptance
+//!   needs `c >= covered_from + window`.
 
 use alloc::vec::Vec;
 use core::mem::size_of;
@@ -106,11 +128,16 @@ pub struct StrikeRegister {
     bits: u64,
     hashes: u32,
     window: Duration,
-    /// When the register was created: 0-RTT is rejected for one window
-    /// after, since an empty register cannot know what a previous instance
-    /// accepted.
-    started_at: Duration,
-    /// When the current generation started.
+    /// The register's clock: the latest `now` seen. Time never goes back
+    /// for the register; an earlier `now` is treated as this one.
+    latest: Duration,
+    /// From when on (register clock) every recorded key is still held:
+    /// creation, then just past the newest key a rotation dropped. 0-RTT
+    /// is accepted only at a `now` at least a window after it, so a new
+    /// register rejects for one window (the startup rule), and so does one
+    /// that forgot keys the caller's clock still puts within the window.
+    covered_from: Duration,
+    /// When the current generation started (register clock).
     generation_start: Duration,
 }
 
@@ -153,7 +180,8 @@ impl StrikeRegister {
             bits,
             hashes: u32::from(config.fp_log2),
             window: config.window,
-            started_at: now,
+            latest: now,
+            covered_from: now,
             generation_start: now,
         })
     }
@@ -185,15 +213,62 @@ impl StrikeRegister {
             + (self.current.words.capacity() + self.previous.words.capacity()) * size_of::<u64>()
     }
 
-    /// Whether `now` is still within one window of the register's start.
-    pub fn in_startup(&self, now: Duration) -> bool {
-        now.saturating_sub(self.started_at) < self.window
+    /// The register's clock: the latest `now` it has been given.
+    pub fn latest(&self) -> Duration {
+        self.latest
     }
 
-    /// Rotates generations so the current one started less than a window
-    /// before `now`.
-    fn rotate(&mut self, now: Duration) {
-        let age = now.saturating_sub(self.generation_start);
+    /// Whether 0-RTT at `now` would be rejected for lack of history
+    /// ([`EarlyDataRejection::Startup`]): within one window of the
+    /// register's creation, or of keys it forgot (a clock that jumped
+    /// forward and came back), or before its creation.
+    pub fn in_startup(&self, now: Duration) -> bool {
+        !self.vouches(self.covered_from_at(now.max(self.latest)), now)
+    }
+
+    /// Whether a register holding every key recorded since `covered_from`
+    /// has seen the whole window before `now` (the caller's reading, not
+    /// clamped: an early reading needs history from before it).
+    fn vouches(&self, covered_from: Duration, now: Duration) -> bool {
+        now.checked_sub(covered_from)
+            .is_some_and(|span| span >= self.window)
+    }
+
+    /// What `covered_from` becomes once the register's clock reaches `at`
+    /// (rotating as [`advance`](Self::advance) does).
+    fn covered_from_at(&self, at: Duration) -> Duration {
+        let age = at.saturating_sub(self.generation_start);
+        let dropped_after = if age < self.window {
+            None
+        } else if age >= self.window.saturating_mul(2) {
+            // Both generations go. Current keys were recorded at the latest
+            // at the register's clock so far; previous ones before the
+            // current generation started.
+            if self.current.inserted > 0 {
+                Some(self.latest.saturating_add(Duration::from_nanos(1)))
+            } else if self.previous.inserted > 0 {
+                Some(self.generation_start)
+            } else {
+                None
+            }
+        } else if self.previous.inserted > 0 {
+            // The previous generation goes: its keys predate the current.
+            Some(self.generation_start)
+        } else {
+            None
+        };
+        dropped_after.map_or(self.covered_from, |t| t.max(self.covered_from))
+    }
+
+    /// Moves the register's clock to `now` if that is later (never back)
+    /// and rotates generations so the current one started less than a
+    /// window before the register's clock.
+    fn advance(&mut self, now: Duration) {
+        let at = now.max(self.latest);
+        // Before `latest` moves: what the rotation forgets.
+        self.covered_from = self.covered_from_at(at);
+        self.latest = at;
+        let age = at.saturating_sub(self.generation_start);
         if age < self.window {
             return;
         }
@@ -201,7 +276,7 @@ impl StrikeRegister {
             // Both generations are older than a window: forget everything.
             self.current.clear();
             self.previous.clear();
-            self.generation_start = now;
+            self.generation_start = at;
         } else {
             core::mem::swap(&mut self.current, &mut self.previous);
             self.current.clear();
@@ -227,7 +302,7 @@ impl StrikeRegister {
     }
 
     fn seen_hashed(&mut self, hash: (u64, u64), now: Duration) -> bool {
-        self.rotate(now);
+        self.advance(now);
         Self::holds(&self.current, self.positions(hash))
             || Self::holds(&self.previous, self.positions(hash))
     }
@@ -240,22 +315,27 @@ impl StrikeRegister {
     }
 
     /// Records `key` (a validated PSK binder, or ClientHello.random) and
-    /// says whether its 0-RTT may be accepted: not during startup, not if
-    /// (probably) seen within the window.
+    /// says whether its 0-RTT may be accepted: not if (probably) seen
+    /// within the window, not during startup (see
+    /// [`in_startup`](Self::in_startup)).
+    ///
+    /// `now` may go back or jump: a key recorded at a reading `r` is
+    /// rejected at every reading before `r + window`.
     pub fn check_and_record(&mut self, key: &[u8], now: Duration) -> EarlyDataVerdict {
         let hash = self.hasher.hash(key);
         if self.seen_hashed(hash, now) {
             return EarlyDataVerdict::Reject(EarlyDataRejection::Replay);
         }
-        // Record even during startup: a replay just after startup ends must
-        // still be caught.
         for (word, mask) in self.positions(hash) {
             if let Some(w) = self.current.words.get_mut(word) {
                 *w |= mask;
             }
         }
         self.current.inserted = self.current.inserted.saturating_add(1);
-        if self.in_startup(now) {
+        // Record even during startup: a replay just after startup ends must
+        // still be caught. (`advance` ran in `seen_hashed`: `covered_from`
+        // is current.)
+        if !self.vouches(self.covered_from, now) {
             return EarlyDataVerdict::Reject(EarlyDataRejection::Startup);
         }
         EarlyDataVerdict::Accept
