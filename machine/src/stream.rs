@@ -508,14 +508,14 @@ fn decide<'s>(
             );
         }
         return match l.config().legacy_tls {
-            LegacyTls::PassThrough => match parse_full(body, out, t) {
+            LegacyTls::PassThrough => match parse_full(body, t) {
                 Ok(ch) => accept(
                     ch,
                     false,
                     ch.legacy_version.legacy_offer(),
                     Continuation::Unvalidated,
                 ),
-                Err(d) => d,
+                Err(e) => malformed("ClientHello parses", e, out, t),
             },
             LegacyTls::Refuse => alert(
                 AlertDescription::PROTOCOL_VERSION,
@@ -526,9 +526,9 @@ fn decide<'s>(
         };
     }
     if let Some(cookie) = o.cookie {
-        let ch = match parse_full(body, out, t) {
+        let ch = match parse_full(body, t) {
             Ok(ch) => ch,
-            Err(d) => return d,
+            Err(e) => return malformed("ClientHello parses", e, out, t),
         };
         return match hrr13::accept_ch2(l, now, peer, TLS13, &ch, cookie, hrr_ch1, out, t) {
             Ok(c) => accept(ch, true, ProtocolVersion::TLS1_3, c),
@@ -546,14 +546,14 @@ fn decide<'s>(
         );
     }
     if !l.validating13(&o, t) {
-        return match parse_full(body, out, t) {
+        return match parse_full(body, t) {
             Ok(ch) => accept(
                 ch,
                 false,
                 ProtocolVersion::TLS1_3,
                 Continuation::Unvalidated,
             ),
-            Err(d) => d,
+            Err(e) => malformed("ClientHello parses", e, out, t),
         };
     }
     let ch = o;
@@ -594,20 +594,13 @@ fn decide<'s>(
     }
 }
 
-/// The full parse of a ClientHello that may be accepted, or the alert for one that does not
-/// parse.
-fn parse_full<'s>(
-    body: &'s [u8],
-    out: &mut [u8],
-    t: &mut impl Tracer,
-) -> Result<ClientHello<'s>, Decision<'s>> {
-    match ClientHello::parse(body, Flavor::Tls) {
-        Ok(ch) => {
-            t.check("ClientHello parses", true, "");
-            Ok(ch)
-        }
-        Err(e) => Err(malformed("ClientHello parses", e, out, t)),
+/// The full parse of a ClientHello that may be accepted, traced.
+fn parse_full<'s>(body: &'s [u8], t: &mut impl Tracer) -> Result<ClientHello<'s>, DecodeError> {
+    let r = ClientHello::parse(body, Flavor::Tls);
+    if r.is_ok() {
+        t.check("ClientHello parses", true, "");
     }
+    r
 }
 
 /// The alert for a ClientHello that does not parse (offsets made relative to the message).

@@ -82,7 +82,11 @@ fn write_all(dir: &std::path::Path) -> std::io::Result<(usize, usize)> {
             // Several messages of one kind in one input get a counter.
             let n = used.iter().filter(|&&t| t == msg_type).count();
             used.push(msg_type);
-            let suffix = if n == 0 { String::new() } else { format!("_{n}") };
+            let suffix = if n == 0 {
+                String::new()
+            } else {
+                format!("_{n}")
+            };
             bodies.push((format!("{name}.{kind}_body{suffix}"), body));
         }
     }
@@ -156,8 +160,7 @@ fn dtls_messages(mut d: &[u8]) -> Vec<(u8, Vec<u8>)> {
         while is_handshake && f.len() >= DTLS_HANDSHAKE_HEADER {
             let (msg_type, length, seq) = (f[0], be(&f[1..4]), be(&f[4..6]));
             let (offset, frag_len) = (be(&f[6..9]), be(&f[9..12]));
-            let Some(frag) = f.get(DTLS_HANDSHAKE_HEADER..DTLS_HANDSHAKE_HEADER + frag_len)
-            else {
+            let Some(frag) = f.get(DTLS_HANDSHAKE_HEADER..DTLS_HANDSHAKE_HEADER + frag_len) else {
                 break;
             };
             f = &f[DTLS_HANDSHAKE_HEADER + frag_len..];
