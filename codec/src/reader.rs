@@ -80,11 +80,13 @@ pub(crate) fn fast_then_detailed<T>(
     }
 }
 
-/// A cursor over `input[pos..end]`; offsets in errors are absolute within `input`.
+/// A cursor over the unread bytes `rest`, which end `end` bytes into the top-level input, so
+/// the current offset is `end - rest.len()` and offsets in errors are absolute. Keeping the
+/// unread slice itself (rather than an index into the input) makes each read one length
+/// check and one slice split.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Reader<'a, M: Mode = Detailed> {
-    input: &'a [u8],
-    pos: usize,
+    rest: &'a [u8],
     end: usize,
     mode: PhantomData<M>,
 }
@@ -94,8 +96,7 @@ impl<'a, M: Mode> Reader<'a, M> {
     #[inline]
     pub(crate) fn new(input: &'a [u8]) -> Self {
         Self {
-            input,
-            pos: 0,
+            rest: input,
             end: input.len(),
             mode: PhantomData,
         }
@@ -114,24 +115,24 @@ impl<'a, M: Mode> Reader<'a, M> {
     /// Current absolute offset.
     #[inline]
     pub(crate) fn offset(&self) -> usize {
-        self.pos
+        self.end - self.rest.len()
     }
 
     /// Bytes left.
     #[inline]
     pub(crate) fn remaining(&self) -> usize {
-        self.end - self.pos
+        self.rest.len()
     }
 
     #[inline]
     pub(crate) fn is_empty(&self) -> bool {
-        self.pos >= self.end
+        self.rest.is_empty()
     }
 
     /// The unread bytes.
     #[inline]
     pub(crate) fn rest(&self) -> &'a [u8] {
-        self.input.get(self.pos..self.end).unwrap_or(&[])
+        self.rest
     }
 
     #[inline]
@@ -141,13 +142,12 @@ impl<'a, M: Mode> Reader<'a, M> {
         want: usize,
         parser: impl FnOnce(&'a [u8]) -> NomResult<'a, O>,
     ) -> Result<O, M::Error> {
-        let rest = self.rest();
-        match parser(rest) {
+        match parser(self.rest) {
             Ok((after, out)) => {
-                self.pos += rest.len() - after.len();
+                self.rest = after;
                 Ok(out)
             }
-            Err(_) => Err(truncated::<M>(self.pos, field, want, rest.len())),
+            Err(_) => Err(truncated::<M>(self.offset(), field, want, self.rest.len())),
         }
     }
 
@@ -206,7 +206,7 @@ impl<'a, M: Mode> Reader<'a, M> {
         &mut self,
         field: &'static str,
     ) -> Result<&'a [u8; N], M::Error> {
-        let at = self.pos;
+        let at = self.offset();
         let b = self.bytes(field, N)?;
         b.try_into()
             .map_err(|_| M::fail(at, field, DecodeErrorKind::BadLength))
@@ -220,7 +220,7 @@ impl<'a, M: Mode> Reader<'a, M> {
         min: usize,
         max: usize,
     ) -> Result<Slice<'a>, M::Error> {
-        let at = self.pos;
+        let at = self.offset();
         let len = usize::from(self.u8(field)?);
         self.body(field, at, len, min, max)
     }
@@ -233,7 +233,7 @@ impl<'a, M: Mode> Reader<'a, M> {
         min: usize,
         max: usize,
     ) -> Result<Slice<'a>, M::Error> {
-        let at = self.pos;
+        let at = self.offset();
         let len = usize::from(self.u16(field)?);
         self.body(field, at, len, min, max)
     }
@@ -249,7 +249,7 @@ impl<'a, M: Mode> Reader<'a, M> {
         if len < min || len > max {
             return Err(M::fail(at, field, DecodeErrorKind::BadLength));
         }
-        let offset = self.pos;
+        let offset = self.offset();
         let bytes = self.bytes(field, len)?;
         Ok(Slice { bytes, offset })
     }
@@ -260,7 +260,7 @@ impl<'a, M: Mode> Reader<'a, M> {
         if self.is_empty() {
             Ok(())
         } else {
-            Err(M::fail(self.pos, field, DecodeErrorKind::TrailingBytes))
+            Err(M::fail(self.offset(), field, DecodeErrorKind::TrailingBytes))
         }
     }
 }
@@ -306,10 +306,9 @@ pub(crate) struct Slice<'a> {
 impl<'a> Slice<'a> {
     /// A reader over these bytes that keeps absolute offsets.
     #[inline]
-    pub(crate) fn reader<M: Mode>(self, outer: &Reader<'a, M>) -> Reader<'a, M> {
+    pub(crate) fn reader<M: Mode>(self, _outer: &Reader<'a, M>) -> Reader<'a, M> {
         Reader {
-            input: outer.input,
-            pos: self.offset,
+            rest: self.bytes,
             end: self.offset + self.bytes.len(),
             mode: PhantomData,
         }

@@ -11,6 +11,7 @@ use hellogate_codec::{
 use hellogate_cookie::{
     HRR_COOKIE_MAX_LEN, HelloFields, HrrBinding, HrrCookie, HrrParams, HrrProtocol,
 };
+use sha2::digest::Output;
 use sha2::{Digest, Sha256, Sha384};
 
 use crate::config::HrrKeyShare;
@@ -108,7 +109,10 @@ pub(crate) fn plan(
         .copied()
         .find(|g| supported(*g) && !shared(*g));
     // A cookie-only HRR binds the client's share groups, which needs them all.
-    let with_share = with_share.filter(|_| !ShareGroups::of(ch).overflow);
+    let too_many = ch
+        .key_shares
+        .is_some_and(|k| k.iter().nth(MAX_KEY_SHARES).is_some());
+    let with_share = with_share.filter(|_| !too_many);
     let choice = match (cfg.hrr_key_share, with_share, without_share) {
         (HrrKeyShare::NewGroup, _, Some(g)) => Some((g, true)),
         (HrrKeyShare::NewGroup, Some(g), None) => Some((g, false)),
@@ -135,31 +139,40 @@ pub(crate) fn plan(
     })
 }
 
-/// Hash(ClientHello1) over the TLS-form handshake message (four-byte header, then body),
-/// which is how TLS 1.3 and DTLS 1.3 (RFC 9147 section 5.2) put it in the transcript.
-/// Returns the digest in a 48-byte buffer and its length.
-pub(crate) fn ch1_hash(hash: HashAlgorithm, body: &[u8]) -> ([u8; 48], usize) {
-    let len = (body.len() as u32).to_be_bytes();
-    let header = [1, len[1], len[2], len[3]];
-    let mut out = [0u8; 48];
-    match hash {
-        HashAlgorithm::Sha256 => {
-            let d = Sha256::new()
-                .chain_update(header)
-                .chain_update(body)
-                .finalize();
-            out[..32].copy_from_slice(&d);
-            (out, 32)
-        }
-        HashAlgorithm::Sha384 => {
-            let d = Sha384::new()
-                .chain_update(header)
-                .chain_update(body)
-                .finalize();
-            out.copy_from_slice(&d);
-            (out, 48)
+/// ClientHello1 as the transcript hashes it: a TLS-form handshake message (four-byte header,
+/// then the body), which is how TLS 1.3 and DTLS 1.3 (RFC 9147 section 5.2) put it there.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Ch1<'a> {
+    /// A TLS stream's message, already in that form: hashed in one piece.
+    Message(&'a [u8]),
+    /// A DTLS ClientHello's body: the four-byte header is rebuilt in front of it.
+    Body(&'a [u8]),
+}
+
+/// Hash(ClientHello1); the digest in a 48-byte buffer, and its length.
+pub(crate) fn ch1_hash(hash: HashAlgorithm, ch1: Ch1<'_>) -> ([u8; 48], usize) {
+    fn digest<D: Digest>(ch1: Ch1<'_>) -> Output<D> {
+        match ch1 {
+            Ch1::Message(m) => D::digest(m),
+            Ch1::Body(body) => {
+                let [_, l1, l2, l3] = u32::try_from(body.len()).unwrap_or(u32::MAX).to_be_bytes();
+                D::new()
+                    .chain_update([1, l1, l2, l3])
+                    .chain_update(body)
+                    .finalize()
+            }
         }
     }
+    let mut out = [0u8; 48];
+    let d: &[u8] = match hash {
+        HashAlgorithm::Sha256 => &digest::<Sha256>(ch1),
+        HashAlgorithm::Sha384 => &digest::<Sha384>(ch1),
+    };
+    let len = d.len().min(out.len());
+    if let (Some(dst), Some(src)) = (out.get_mut(..len), d.get(..len)) {
+        dst.copy_from_slice(src);
+    }
+    (out, len)
 }
 
 /// The protocol constants that differ between TLS 1.3 and DTLS 1.3.
@@ -202,12 +215,12 @@ pub(crate) fn write_hrr(
     peer: SocketAddr,
     f: Flavor13,
     ch: &ClientHelloOutline<'_>,
-    body: &[u8],
+    ch1: Ch1<'_>,
     plan: &Plan,
     framing: Framing,
     out: &mut [u8],
 ) -> Result<(usize, Ch1Hash), Reason> {
-    let (digest, dlen) = ch1_hash(plan.hash, body);
+    let (digest, dlen) = ch1_hash(plan.hash, ch1);
     let mut cookie = [0u8; HRR_COOKIE_MAX_LEN];
     let groups = ShareGroups::of(ch);
     let params = HrrParams {

@@ -612,7 +612,15 @@ impl Listener {
             message_seq: 0,
         };
         match hrr13::write_hrr(
-            self, ctx.now, ctx.peer, DTLS13, o, ctx.body, &plan, framing, out,
+            self,
+            ctx.now,
+            ctx.peer,
+            DTLS13,
+            o,
+            hrr13::Ch1::Body(ctx.body),
+            &plan,
+            framing,
+            out,
         ) {
             Ok((len, _)) => {
                 t.check("HelloRetryRequest written", true, "");

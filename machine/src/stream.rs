@@ -564,7 +564,8 @@ fn decide<'s>(
     let framing = Framing::TlsRecord {
         version: RECORD_VERSION,
     };
-    let n = match hrr13::write_hrr(l, now, peer, TLS13, &ch, body, &plan, framing, out) {
+    let ch1 = hrr13::Ch1::Message(message);
+    let n = match hrr13::write_hrr(l, now, peer, TLS13, &ch, ch1, &plan, framing, out) {
         Ok((n, hash)) => {
             *sent = Some(hash);
             n
