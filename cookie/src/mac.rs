@@ -1,15 +1,23 @@
 //! The cookie MAC: HMAC-SHA256 with a precomputed key schedule, truncated, compared in constant
 //! time over the whole tag.
+//!
+//! The MAC runs on `hmac`'s block-level core (`HmacCore`): the cookie code gathers its MAC input
+//! into whole 64-byte blocks itself (see `MacInput` in `jar.rs`), so the buffered `Hmac`
+//! wrapper would only copy every byte once more. The HMAC construction itself is `hmac`'s, and
+//! the tests check the result against the `Hmac` wrapper over the same bytes.
 
 use core::fmt;
-use hmac::digest::{FixedOutput, Output};
-use hmac::{Hmac, KeyInit};
+use hmac::KeyInit;
+use hmac::block_api::HmacCore;
+use hmac::digest::Output;
+use hmac::digest::array::Array;
+use hmac::digest::block_api::{Buffer, FixedOutputCore, UpdateCore};
 use sha2::Sha256;
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::Zeroizing;
 
-/// HMAC-SHA256.
-pub(crate) type HmacSha256 = Hmac<Sha256>;
+/// HMAC-SHA256, at the block level: the inner and outer hash states, no input buffer.
+pub(crate) type HmacSha256 = HmacCore<Sha256>;
 
 // An HMAC key schedule is two SHA-256 block states (`HmacCore` holds the inner and outer
 // `<Sha256 as EagerHash>::Core`); they are wiped on drop only because `sha2` is built with its
@@ -20,8 +28,9 @@ const _: () = {
     wiped_on_drop::<<Sha256 as hmac::digest::block_api::EagerHash>::Core>();
 };
 
-/// SHA-256's block size: HMAC keys up to this length are zero-padded to it.
-const BLOCK_LEN: usize = 64;
+/// SHA-256's block size: HMAC keys up to this length are zero-padded to it, and the MAC input
+/// is fed in blocks of it.
+pub(crate) const BLOCK_LEN: usize = 64;
 
 /// HMAC-SHA256 output length.
 pub(crate) const MAC_LEN: usize = 32;
@@ -60,13 +69,21 @@ impl fmt::Debug for MacKey {
     }
 }
 
-/// Finishes `mac`: the full 32-byte HMAC output, of which a cookie carries the first bytes.
-/// Written straight into the returned array (no intermediate `CtOutput`); the untruncated bytes
-/// are not secret in any useful sense (they are MAC bits of a message the peer knows) and are
-/// not wiped.
-pub(crate) fn finish(mac: HmacSha256) -> [u8; MAC_LEN] {
+/// Feeds the whole 64-byte blocks of `data` (its length a multiple of 64; a shorter tail is
+/// the caller's to keep for [`finish`]).
+#[inline]
+pub(crate) fn update_blocks(mac: &mut HmacSha256, data: &[u8]) {
+    let (blocks, _) = Array::slice_as_chunks(data);
+    mac.update_blocks(blocks);
+}
+
+/// Finishes `mac` with the last `tail` bytes (fewer than 64): the full 32-byte HMAC output, of
+/// which a cookie carries the first bytes. The untruncated bytes are not secret in any useful
+/// sense (they are MAC bits of a message the peer knows) and are not wiped.
+pub(crate) fn finish(mut mac: HmacSha256, tail: &[u8]) -> [u8; MAC_LEN] {
+    let mut buffer = Buffer::<HmacSha256>::new(tail);
     let mut out = Output::<HmacSha256>::default();
-    FixedOutput::finalize_into(mac, &mut out);
+    mac.finalize_fixed_core(&mut buffer, &mut out);
     out.into()
 }
 
@@ -101,24 +118,49 @@ mod tests {
     use super::*;
     use hmac::Mac;
 
+    /// The block-level MAC of `data` under `key`, as the cookie code drives it.
+    fn ours(key: &[u8; 32], data: &[u8]) -> [u8; MAC_LEN] {
+        let mut mac = MacKey::new(key).start();
+        let whole = data.len() / BLOCK_LEN * BLOCK_LEN;
+        update_blocks(&mut mac, &data[..whole]);
+        finish(mac, &data[whole..])
+    }
+
     /// RFC 4231 test case 2 uses a 4-byte key; RFC 4231 has no 32-byte key case, so check that
-    /// our zero-padded construction equals HMAC over the unpadded key computed by the library.
+    /// our zero-padded, block-level construction equals the `Hmac` wrapper over the unpadded
+    /// key, at every input length around the block boundaries.
     #[test]
-    fn padded_key_schedule_equals_plain_hmac() {
+    fn block_level_mac_equals_plain_hmac_at_every_length() {
         let key: [u8; 32] = core::array::from_fn(|i| (i as u8).wrapping_mul(7));
-        let mut ours = MacKey::new(&key).start();
-        ours.update(b"what do ya want for nothing?");
-        let Ok(mut theirs) = HmacSha256::new_from_slice(&key) else {
-            panic!("HMAC accepts any key length")
-        };
-        theirs.update(b"what do ya want for nothing?");
-        assert_eq!(ours.finalize().as_bytes(), theirs.finalize().as_bytes());
+        let data: [u8; 200] = core::array::from_fn(|i| (i as u8) ^ 0x5c);
+        for len in 0..=data.len() {
+            let Ok(mut theirs) = hmac::Hmac::<Sha256>::new_from_slice(&key) else {
+                panic!("HMAC accepts any key length")
+            };
+            theirs.update(&data[..len]);
+            let theirs: [u8; 32] = theirs.finalize().into_bytes().into();
+            assert_eq!(ours(&key, &data[..len]), theirs, "length {len}");
+        }
+    }
+
+    /// RFC 4231 test case 1 (20-byte key 0x0b..., "Hi There"), through a key zero-padded to
+    /// 32 bytes, which HMAC treats alike.
+    #[test]
+    fn rfc4231_case_1() {
+        let mut key = [0u8; 32];
+        key[..20].fill(0x0b);
+        let want = [
+            0xb0, 0x34, 0x4c, 0x61, 0xd8, 0xdb, 0x38, 0x53, 0x5c, 0xa8, 0xaf, 0xce, 0xaf, 0x0b,
+            0xf1, 0x2b, 0x88, 0x1d, 0xc2, 0x00, 0xc9, 0x83, 0x3d, 0xa7, 0x26, 0xe9, 0x37, 0x6c,
+            0x2e, 0x32, 0xcf, 0xf7,
+        ];
+        assert_eq!(ours(&key, b"Hi There"), want);
     }
 
     #[test]
     fn tag_matches_rejects_any_difference_and_accepts_the_truth() {
         let key = MacKey::new(&[9u8; 32]);
-        let full = finish(key.start());
+        let full = finish(key.start(), &[]);
         for len in [16, 25, 32] {
             let tag = &full[..len];
             assert!(tag_matches(&full, tag));
