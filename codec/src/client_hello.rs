@@ -125,6 +125,7 @@ impl<'a> ClientHello<'a> {
 
     /// The versions the client offers: supported_versions if present, else what
     /// legacy_version offers ([`ProtocolVersion::legacy_offer`]: never (D)TLS 1.3).
+    #[inline]
     pub fn offers_version(&self, v: ProtocolVersion) -> bool {
         match self.known.supported_versions {
             Some(list) => list.contains(v),

@@ -111,6 +111,7 @@ impl<'a> ClientHelloOutline<'a> {
 
     /// The versions the client offers: supported_versions if present, else what
     /// legacy_version offers ([`ProtocolVersion::legacy_offer`]: never (D)TLS 1.3).
+    #[inline]
     pub fn offers_version(&self, v: ProtocolVersion) -> bool {
         match self.supported_versions {
             Some(list) => list.contains(v),
@@ -120,6 +121,7 @@ impl<'a> ClientHelloOutline<'a> {
 
     /// True when the ClientHello returns a cookie: a non-empty DTLS legacy cookie, or the
     /// cookie extension.
+    #[inline]
     pub fn returns_cookie(&self) -> bool {
         self.cookie.is_some() || self.legacy_cookie.is_some_and(|c| !c.is_empty())
     }
