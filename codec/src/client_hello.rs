@@ -245,7 +245,10 @@ pub(crate) struct Prefix<'a> {
 }
 
 #[inline]
-fn read_prefix<'a, M: Mode>(r: &mut Reader<'a, M>, flavor: Flavor) -> Result<Prefix<'a>, M::Error> {
+pub(crate) fn read_prefix<'a, M: Mode>(
+    r: &mut Reader<'a, M>,
+    flavor: Flavor,
+) -> Result<Prefix<'a>, M::Error> {
     let legacy_version = ProtocolVersion(r.u16("legacy_version")?);
     let random = r.array::<32>("random")?;
     let legacy_session_id = r.vec8("legacy_session_id", 0, 32)?.bytes;

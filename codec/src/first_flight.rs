@@ -14,12 +14,12 @@
 //! ClientHello1 has, say, a malformed ALPN list gets its challenge and then the alert its
 //! ClientHello2 deserves. It costs such a client one round trip, and a gate nothing.
 
-use crate::client_hello::{ClientHello, Flavor, read_body};
+use crate::client_hello::{ClientHello, Flavor, read_body, read_prefix};
 use crate::enums::{CipherSuite, ExtensionType, NamedGroup, ProtocolVersion};
 use crate::error::DecodeError;
 use crate::extensions::{ClientExtension, Extensions, parse_client_ext};
 use crate::lists::{KeyShares, U16List};
-use crate::reader::{Detailed, Fast, Mode, fast_then_detailed};
+use crate::reader::{Detailed, Fast, Mode, Reader, fast_then_detailed};
 
 /// The fields of a ClientHello a stateless challenge decides on, with typed views of the
 /// extensions it reads; see the [module docs](self).
@@ -125,6 +125,15 @@ impl<'a> ClientHelloOutline<'a> {
     pub fn returns_cookie(&self) -> bool {
         self.cookie.is_some() || self.legacy_cookie.is_some_and(|c| !c.is_empty())
     }
+}
+
+/// True when a DTLS ClientHello body carries a non-empty legacy cookie (a DTLS 1.2
+/// ClientHello2): read from the fields before the cipher suites, so a gate can send such a
+/// ClientHello straight to the full parse it needs. False for anything that does not even
+/// hold those fields; the parse then reports why.
+pub fn dtls_returns_legacy_cookie(body: &[u8]) -> bool {
+    let mut r = Reader::<Fast>::new(body);
+    read_prefix(&mut r, Flavor::Dtls).is_ok_and(|p| p.legacy_cookie.is_some_and(|c| !c.is_empty()))
 }
 
 impl<'a> ClientHello<'a> {

@@ -26,7 +26,7 @@ pub use enums::{
 };
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use extensions::{ClientExtension, Extension, Extensions, ServerExtension};
-pub use first_flight::ClientHelloOutline;
+pub use first_flight::{ClientHelloOutline, dtls_returns_legacy_cookie};
 pub use handshake::{DtlsHandshake, Framing, Handshake, write_message_hash};
 pub use hello_verify_request::HelloVerifyRequest;
 pub use lists::{KeyShareEntry, KeyShares, PreSharedKey, PskIdentity, U16List};

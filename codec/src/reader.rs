@@ -260,7 +260,11 @@ impl<'a, M: Mode> Reader<'a, M> {
         if self.is_empty() {
             Ok(())
         } else {
-            Err(M::fail(self.offset(), field, DecodeErrorKind::TrailingBytes))
+            Err(M::fail(
+                self.offset(),
+                field,
+                DecodeErrorKind::TrailingBytes,
+            ))
         }
     }
 }

@@ -7,7 +7,7 @@ use core::time::Duration;
 use hellogate_codec::{
     Alert, AlertDescription, ClientHello, ClientHelloOutline, ContentType, DtlsClientHelloPrefix,
     DtlsHandshake, DtlsRecord, Flavor, Framing, HandshakeType, HelloVerifyRequest, ProtocolVersion,
-    RecordFraming,
+    RecordFraming, dtls_returns_legacy_cookie,
 };
 use hellogate_cookie::{CookieJar, DTLS12_COOKIE_LEN, HelloFields, KeyRing};
 
@@ -246,17 +246,21 @@ impl Listener {
         t: &mut impl Tracer,
     ) -> Decision<'a> {
         // A ClientHello about to be challenged needs only its outline; one that may be
-        // accepted is parsed in full, since it is handed on (see codec's first_flight).
-        let o = match ClientHelloOutline::parse(body, Flavor::Dtls) {
-            Ok(o) => o,
-            Err(e) => {
-                t.check("ClientHello outline parses", false, e.field);
-                return Decision::Drop(Reason::Malformed(e.shifted(body_offset)));
+        // accepted is parsed in full, since it is handed on (see codec's first_flight). A
+        // DTLS 1.2 ClientHello2 shows its cookie before the extensions: straight to the full
+        // parse.
+        if !dtls_returns_legacy_cookie(body) {
+            let o = match ClientHelloOutline::parse(body, Flavor::Dtls) {
+                Ok(o) => o,
+                Err(e) => {
+                    t.check("ClientHello outline parses", false, e.field);
+                    return Decision::Drop(Reason::Malformed(e.shifted(body_offset)));
+                }
+            };
+            t.check("ClientHello outline parses", true, "");
+            if !o.returns_cookie() && self.must_challenge(&o, t) {
+                return self.challenge(ctx, &o, out, t);
             }
-        };
-        t.check("ClientHello outline parses", true, "");
-        if !o.returns_cookie() && self.must_challenge(&o, t) {
-            return self.challenge(ctx, &o, out, t);
         }
         let ch = match ClientHello::parse(body, Flavor::Dtls) {
             Ok(ch) => ch,
@@ -266,7 +270,7 @@ impl Listener {
             }
         };
         t.check("ClientHello parses", true, "");
-        let Some(offers13) = self.version(&o, t) else {
+        let Some(offers13) = self.version(&ch.outline(), t) else {
             return Decision::Drop(Reason::UnsupportedVersion);
         };
         if offers13 {
