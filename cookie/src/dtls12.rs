@@ -78,7 +78,10 @@ impl CookieJar {
     }
 
     /// Opens a HelloVerifyRequest cookie that `peer` returned at `now` in a ClientHello with
-    /// `fields`: either kind, a cookie binding all of `fields` or one binding only their prefix.
+    /// `fields`. Only a cookie that binds all of `fields` opens here: a first-fragment cookie
+    /// (binding only the prefix) returned with a whole ClientHello would let its cipher_suites
+    /// and compression_methods change unchecked, so it is refused
+    /// ([`CookieError::PrefixOnly`]) and the client gets a new, whole cookie.
     ///
     /// # Errors
     /// Any [`CookieError`] but a HelloRetryRequest cookie's protocol mismatch: a cookie of the
@@ -96,9 +99,7 @@ impl CookieJar {
             Kind::Dtls12 { prefix_only: false } => self.open12(now, peer, cookie, false, |m| {
                 fields.feed(m);
             }),
-            Kind::Dtls12 { prefix_only: true } => self.open12(now, peer, cookie, true, |m| {
-                fields.prefix().feed(m);
-            }),
+            Kind::Dtls12 { prefix_only: true } => Err(CookieError::PrefixOnly),
             Kind::Hrr => Err(CookieError::WrongProtocol),
         }
     }

@@ -8,7 +8,7 @@ use core::fmt;
 /// `illegal_parameter` in TLS/DTLS 1.3); the variants exist so traces and counters can say *why*.
 /// The checks run in this order, and the first failure is reported:
 /// [`Malformed`](Self::Malformed) / [`UnknownVersion`](Self::UnknownVersion) /
-/// [`FieldsMissing`](Self::FieldsMissing) (structure),
+/// [`FieldsMissing`](Self::FieldsMissing) / [`PrefixOnly`](Self::PrefixOnly) (structure),
 /// [`UnknownKey`](Self::UnknownKey) (which key to use), the MAC ([`BadMac`](Self::BadMac) or
 /// [`WrongPeer`](Self::WrongPeer)), then, only for a cookie whose MAC verified,
 /// [`WrongProtocol`](Self::WrongProtocol), [`Expired`](Self::Expired) and
@@ -40,6 +40,10 @@ pub enum CookieError {
     /// cookie that binds cipher_suites and compression_methods, returned in a first fragment
     /// that ends before them. It cannot be checked; treat it like an invalid cookie.
     FieldsMissing,
+    /// A first-fragment HelloVerifyRequest cookie (binding only the fields before
+    /// cipher_suites) returned with a whole ClientHello, which must have all its repeated
+    /// fields checked: treat it like an invalid cookie (a new HelloVerifyRequest).
+    PrefixOnly,
     /// The MAC verified, but the cookie is older than the configured lifetime.
     Expired,
     /// The MAC verified, but the cookie's issue time is later than now plus the configured
@@ -57,6 +61,7 @@ impl fmt::Display for CookieError {
             Self::WrongPeer => "cookie MAC does not verify: cookie names another peer",
             Self::WrongProtocol => "cookie issued for another protocol",
             Self::FieldsMissing => "cookie binds ClientHello fields that were not given",
+            Self::PrefixOnly => "first-fragment cookie returned with a whole ClientHello",
             Self::Expired => "cookie expired",
             Self::FromFuture => "cookie issue time is in the future",
         })

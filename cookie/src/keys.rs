@@ -81,6 +81,9 @@ struct MasterRing {
 
 struct EpochKey {
     epoch: u64,
+    /// First millisecond of the epoch (`epoch * period`), so the cache can name the epoch of
+    /// `now` without a 64-bit division per cookie.
+    start_ms: u64,
     key: MacKey,
 }
 
@@ -320,6 +323,12 @@ impl fmt::Debug for KeyRing {
 
 impl MasterRing {
     fn epoch(&self, now_ms: u64) -> u64 {
+        // A cached epoch that contains `now` answers without dividing.
+        for c in self.cache.iter().flatten() {
+            if now_ms >= c.start_ms && now_ms - c.start_ms < self.period_ms {
+                return c.epoch;
+            }
+        }
         // period_ms >= 1000 by construction; checked_div keeps this panic-free regardless.
         now_ms.checked_div(self.period_ms).unwrap_or(0)
     }
@@ -361,6 +370,7 @@ impl MasterRing {
                 .and_then(Option::take);
             *slot = Some(reused.unwrap_or_else(|| EpochKey {
                 epoch,
+                start_ms: epoch.saturating_mul(self.period_ms),
                 key: self.derive(epoch),
             }));
         }

@@ -45,7 +45,7 @@
 //! 6. for a HelloRetryRequest cookie whose flags say the HRR carried no key_share: the number of
 //!    the client's key shares (2 bytes), then each share's group (2 bytes), in the client's order.
 //!
-//! With an IPv4 peer, OpenSSL's DTLS 1.2 ClientHello1 gives a 110-byte MAC input: two SHA-256
+//! With an IPv4 peer, OpenSSL's DTLS 1.2 ClientHello1 gives a 111-byte MAC input: two SHA-256
 //! blocks after the precomputed key schedule, plus one for the outer hash.
 
 use crate::CookieError;

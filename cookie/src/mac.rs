@@ -81,16 +81,27 @@ pub(crate) fn update_blocks(mac: &mut HmacSha256, data: &[u8]) {
 /// which a cookie carries the first bytes. The untruncated bytes are not secret in any useful
 /// sense (they are MAC bits of a message the peer knows) and are not wiped.
 pub(crate) fn finish(mut mac: HmacSha256, tail: &[u8]) -> [u8; MAC_LEN] {
+    // The buffer takes less than a block; whole blocks (none, from this crate) go first.
+    let whole = tail.len() / BLOCK_LEN * BLOCK_LEN;
+    let (blocks, tail) = tail.split_at(whole);
+    update_blocks(&mut mac, blocks);
     let mut buffer = Buffer::<HmacSha256>::new(tail);
     let mut out = Output::<HmacSha256>::default();
     mac.finalize_fixed_core(&mut buffer, &mut out);
     out.into()
 }
 
+/// The shortest tag that can match: 128 bits.
+const MIN_TAG_LEN: usize = 16;
+
 /// Compares the first `tag.len()` bytes of `full` with `tag` in constant time: every byte of the
-/// tag is compared whatever the position of the first difference. A tag longer than the MAC
-/// (32 bytes) never matches (the callers' layouts never produce one).
+/// tag is compared whatever the position of the first difference. A tag shorter than 128 bits
+/// or longer than the MAC (32 bytes) never matches (the callers' layouts produce neither), so
+/// a layout mistake fails closed.
 pub(crate) fn tag_matches(full: &[u8; MAC_LEN], tag: &[u8]) -> bool {
+    if tag.len() < MIN_TAG_LEN {
+        return false;
+    }
     let Some(expected) = full.get(..tag.len()) else {
         return false;
     };
@@ -143,6 +154,16 @@ mod tests {
         }
     }
 
+    /// `finish` also takes whole blocks in its tail.
+    #[test]
+    fn finish_takes_any_tail() {
+        let key = [3u8; 32];
+        let data = [0x77u8; 150];
+        let mut mac = MacKey::new(&key).start();
+        update_blocks(&mut mac, &data[..64]);
+        assert_eq!(finish(mac, &data[64..]), ours(&key, &data));
+    }
+
     /// RFC 4231 test case 1 (20-byte key 0x0b..., "Hi There"), through a key zero-padded to
     /// 32 bytes, which HMAC treats alike.
     #[test]
@@ -176,10 +197,11 @@ mod tests {
         let mut longer = [0u8; 33];
         longer[..32].copy_from_slice(&full);
         assert!(!tag_matches(&full, &longer));
-        // Every truncation of the true MAC matches as a truncated tag (the layouts fix the
-        // length; this is what makes 16- and 25-byte tags work).
+        // Every truncation of the true MAC down to 128 bits matches as a truncated tag (the
+        // layouts fix the length; this is what makes 16- and 25-byte tags work); shorter ones
+        // never do.
         for len in 0..=32 {
-            assert!(tag_matches(&full, &full[..len]));
+            assert_eq!(tag_matches(&full, &full[..len]), len >= 16, "len {len}");
         }
     }
 

@@ -115,14 +115,28 @@ fuzz_target!(|input: Input| {
                 Err(e) => panic!("seal: {e}"),
             };
             assert_eq!(n, DTLS12_COOKIE_LEN);
-            let back = jar
-                .open_dtls12(opened, peer, &fields, &buf[..n])
-                .expect("open");
+            let open = |f: &HelloFields<'_>, p: SocketAddr, c: &[u8]| {
+                if *prefix {
+                    jar.open_dtls12_prefix(opened, p, &f.prefix(), c)
+                } else {
+                    jar.open_dtls12(opened, p, f, c)
+                }
+            };
+            let back = open(&fields, peer, &buf[..n]).expect("open");
             assert_eq!(back.prefix_only, *prefix);
+            // A first-fragment cookie never opens for a whole ClientHello, and a whole one
+            // never for a first fragment.
+            if *prefix {
+                assert!(jar.open_dtls12(opened, peer, &fields, &buf[..n]).is_err());
+            } else {
+                assert!(
+                    jar.open_dtls12_prefix(opened, peer, &fields.prefix(), &buf[..n])
+                        .is_err()
+                );
+            }
             let (random2, random_changed) = hello.random_at_open();
             let changed_inputs = random_changed || input.port_delta != 0;
             let original = buf[..n].to_vec();
-            let jar_ref = &jar;
             (
                 n,
                 Box::new(move |c: &[u8]| {
@@ -130,7 +144,7 @@ fuzz_target!(|input: Input| {
                         random: &random2,
                         ..hello.fields()
                     };
-                    let ok = jar_ref.open_dtls12(opened, open_peer, &f, c).is_ok();
+                    let ok = open(&f, open_peer, c).is_ok();
                     // Only the untouched cookie with untouched inputs may verify.
                     !ok || (c == original.as_slice() && !changed_inputs)
                 }),

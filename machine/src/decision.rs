@@ -206,6 +206,9 @@ pub enum Reason {
     NoCommonGroup,
     /// ClientHello2 does not offer the cookie's cipher suite.
     SuiteMismatch,
+    /// A cookie-only HelloRetryRequest would have to bind more key shares than a cookie
+    /// binds (32); never chosen by the plan, refused if it were.
+    TooManyKeyShares,
     /// ClientHello2's key shares do not fit the HelloRetryRequest (RFC 8446 section 4.1.4).
     KeyShareMismatch,
     /// ClientHello2 offers early_data after a HelloRetryRequest.
@@ -249,6 +252,7 @@ impl fmt::Display for Reason {
             Self::NoCommonSuite => f.write_str("no TLS 1.3 cipher suite in common"),
             Self::NoCommonGroup => f.write_str("no group in common"),
             Self::SuiteMismatch => f.write_str("ClientHello2 lacks the cookie's cipher suite"),
+            Self::TooManyKeyShares => f.write_str("too many key shares for a cookie-only HRR"),
             Self::KeyShareMismatch => {
                 f.write_str("ClientHello2 key shares do not fit the HelloRetryRequest")
             }
@@ -289,6 +293,7 @@ impl Reason {
             Self::NoCommonSuite => "no_common_suite",
             Self::NoCommonGroup => "no_common_group",
             Self::SuiteMismatch => "suite_mismatch",
+            Self::TooManyKeyShares => "too_many_key_shares",
             Self::KeyShareMismatch => "key_share_mismatch",
             Self::EarlyDataAfterHrr => "early_data_after_hrr",
             Self::VersionMismatch => "version_mismatch",

@@ -223,6 +223,11 @@ pub(crate) fn write_hrr(
     let (digest, dlen) = ch1_hash(plan.hash, ch1);
     let mut cookie = [0u8; HRR_COOKIE_MAX_LEN];
     let groups = ShareGroups::of(ch);
+    // `plan` never picks a cookie-only HRR for more shares than the cookie can bind; checked
+    // here too, so the binding can never be a partial list.
+    if !plan.key_share_in_hrr && groups.overflow {
+        return Err(Reason::TooManyKeyShares);
+    }
     let params = HrrParams {
         cipher_suite: plan.suite.0,
         group: plan.group.0,
@@ -407,5 +412,6 @@ pub(crate) fn cookie_detail<T>(r: &Result<T, hellogate_cookie::CookieError>) -> 
         Err(E::Expired) => "expired",
         Err(E::FromFuture) => "from the future",
         Err(E::FieldsMissing) => "binds fields this fragment lacks",
+        Err(E::PrefixOnly) => "first-fragment cookie with a whole ClientHello",
     }
 }

@@ -512,7 +512,7 @@ fn decide<'s>(
                 Ok(ch) => accept(
                     ch,
                     false,
-                    ch.legacy_version.legacy_offer(),
+                    legacy_tls_version(&ch),
                     Continuation::Unvalidated,
                 ),
                 Err(e) => malformed("ClientHello parses", e, out, t),
@@ -593,6 +593,20 @@ fn decide<'s>(
         },
         _ => Decision::Drop(Reason::BufferTooSmall { needed: n + 6 }),
     }
+}
+
+/// The version a client that does not offer TLS 1.3 goes on with: the highest of TLS 1.2, 1.1
+/// and 1.0 it offers (supported_versions, when present, decides: RFC 8446 section 4.2.1), or
+/// failing that what its legacy_version names.
+fn legacy_tls_version(ch: &ClientHello<'_>) -> ProtocolVersion {
+    [
+        ProtocolVersion::TLS1_2,
+        ProtocolVersion::TLS1_1,
+        ProtocolVersion::TLS1_0,
+    ]
+    .into_iter()
+    .find(|v| ch.offers_version(*v))
+    .unwrap_or(ch.legacy_version.legacy_offer())
 }
 
 /// The full parse of a ClientHello that may be accepted, traced.

@@ -18,25 +18,42 @@ fn dtls12_only() -> Config {
 #[test]
 fn dtlsv1_listen_cases_get_openssls_outcomes() {
     let l = listener(dtls12_only());
-    // Get a genuine cookie the way a client would: send case 2 (a first fragment cut right
-    // after its empty cookie) and take the cookie from our HelloVerifyRequest. It binds what
-    // that fragment held, so it serves both the whole ClientHello (case 5) and the first
-    // fragment that ends right after the cookie (case 6).
+    // Get genuine cookies the way a client would. OpenSSL's test has one cookie its callback
+    // accepts for anything; ours bind the ClientHello fields, so the good cookie depends on
+    // what the client showed: case 2 (a first fragment cut right after its empty cookie)
+    // earns a first-fragment cookie, good for the fragment that ends right after the cookie
+    // (case 6), and case 1 (the whole ClientHello) a whole one, good for the whole ClientHello
+    // that returns it (case 5). A first-fragment cookie returned in a whole ClientHello earns
+    // a new HVR instead (its suites would go unchecked; see the next test).
     let probe = dtls_listen_cases(&[0; 32]);
-    let case2 = probe.iter().find(|c| c.number == 2).unwrap();
-    let mut out = [0u8; MAX_OUTPUT_LEN];
-    let d = l.handle_datagram(NOW, peer(), &case2.datagram, &mut out);
-    let Decision::Reply {
-        len,
-        kind: ReplyKind::HelloVerifyRequest,
-        ..
-    } = d
-    else {
-        panic!("{d:?}")
+    let cookie_from = |number: u8| {
+        let case = probe.iter().find(|c| c.number == number).unwrap();
+        let mut out = [0u8; MAX_OUTPUT_LEN];
+        let d = l.handle_datagram(NOW, peer(), &case.datagram, &mut out);
+        let Decision::Reply {
+            len,
+            kind: ReplyKind::HelloVerifyRequest,
+            ..
+        } = d
+        else {
+            panic!("{d:?}")
+        };
+        reply_cookie(&out[..len])
     };
-    let cookie = reply_cookie(&out[..len]);
-
-    let cases = dtls_listen_cases(&cookie);
+    let prefix_cookie = cookie_from(2);
+    let whole_cookie = cookie_from(1);
+    assert_eq!((prefix_cookie[0], whole_cookie[0]), (0x14, 0x11));
+    let with_whole = dtls_listen_cases(&whole_cookie);
+    let cases: Vec<_> = dtls_listen_cases(&prefix_cookie)
+        .into_iter()
+        .map(|c| {
+            if c.number == 5 {
+                with_whole[4].clone()
+            } else {
+                c
+            }
+        })
+        .collect();
     assert_eq!(cases.len(), 9);
     for c in &cases {
         let mut out = [0u8; MAX_OUTPUT_LEN];
@@ -85,4 +102,43 @@ fn whole_client_hello_cookie_does_not_validate_a_fragment_missing_the_bound_fiel
     };
     assert_eq!(outcome(5), "accept");
     assert_eq!(outcome(6), "reply");
+}
+
+#[test]
+fn first_fragment_cookie_does_not_validate_a_whole_client_hello() {
+    // A cookie from a first fragment that ended before cipher_suites binds only version,
+    // random and session_id; returned in a whole ClientHello it would leave that ClientHello's
+    // suites and compression unchecked, so it earns a new HVR carrying a whole cookie.
+    let l = listener(dtls12_only());
+    let probe = dtls_listen_cases(&[0; 32]);
+    let case2 = probe.iter().find(|c| c.number == 2).unwrap();
+    let mut out = [0u8; MAX_OUTPUT_LEN];
+    let d = l.handle_datagram(NOW, peer(), &case2.datagram, &mut out);
+    let Decision::Reply { len, .. } = d else {
+        panic!("{d:?}")
+    };
+    let cookie = reply_cookie(&out[..len]);
+    assert_eq!(cookie[0], 0x14, "a first-fragment cookie");
+    let cases = dtls_listen_cases(&cookie);
+    let mut out = [0u8; MAX_OUTPUT_LEN];
+    let whole = &cases.iter().find(|c| c.number == 5).unwrap().datagram;
+    let d = l.handle_datagram(NOW, peer(), whole, &mut out);
+    let Decision::Reply {
+        len,
+        kind: ReplyKind::HelloVerifyRequest,
+        ..
+    } = d
+    else {
+        panic!("{d:?}")
+    };
+    assert_eq!(
+        reply_cookie(&out[..len])[0],
+        0x11,
+        "the new cookie binds the whole ClientHello"
+    );
+    let fragment = &cases.iter().find(|c| c.number == 6).unwrap().datagram;
+    assert_eq!(
+        l.handle_datagram(NOW, peer(), fragment, &mut out).name(),
+        "accept"
+    );
 }
