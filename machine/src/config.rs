@@ -77,7 +77,7 @@ pub struct Config {
     /// Most messages the arena holds at once.
     pub reassembly_messages: usize,
     /// Most bytes a stream gate buffers before a complete ClientHello (one per connection,
-    /// allocated when the gate is made).
+    /// allocated when a ClientHello first arrives split, never for one that arrives whole).
     pub max_stream_buffer: usize,
 }
 

@@ -90,7 +90,8 @@ impl Listener {
         )
     }
 
-    /// A stream gate for one new TCP connection (allocates its bounded buffer once).
+    /// A stream gate for one new TCP connection. It allocates nothing until a ClientHello
+    /// arrives split, and then its bounded buffer, once.
     pub fn stream(&self) -> StreamGate {
         StreamGate::new(self.config.max_stream_buffer)
     }

@@ -3,7 +3,8 @@
 //! When the input holds a whole ClientHello in one record (the common case: a client's first
 //! flight arrives in one segment), the gate decides on the input itself and copies nothing.
 //! Otherwise it reads records as a small state machine so that handshake bytes are copied
-//! once, into one bounded buffer allocated when the gate is made, and never anywhere else.
+//! once, into one bounded buffer allocated the first time a ClientHello arrives split, and
+//! never anywhere else.
 //! Both paths make the same decisions (the split-invariance tests feed every split).
 //!
 //! A ChangeCipherSpec record between ClientHello1 and ClientHello2 is ignored, as RFC 8446
@@ -44,7 +45,9 @@ type Refusal = (AlertDescription, Reason, usize);
 /// Per-connection state for TLS 1.3 over a stream.
 #[derive(Debug)]
 pub struct StreamGate {
-    /// Handshake bytes of the ClientHello being received (capacity fixed at creation).
+    /// Handshake bytes of a ClientHello that arrives split (across reads or records): allocated
+    /// at `cap` the first time one does, never grown, never allocated for a ClientHello that
+    /// arrives whole (the zero-copy path).
     msg: Vec<u8>,
     cap: usize,
     header: [u8; TLS_RECORD_HEADER_LEN],
@@ -67,7 +70,7 @@ pub struct StreamGate {
 impl StreamGate {
     pub(crate) fn new(cap: usize) -> Self {
         Self {
-            msg: Vec::with_capacity(cap),
+            msg: Vec::new(),
             cap,
             header: [0; TLS_RECORD_HEADER_LEN],
             header_len: 0,
@@ -280,6 +283,10 @@ impl StreamGate {
                             Reason::StreamBufferFull,
                             at,
                         ));
+                    }
+                    if self.msg.capacity() == 0 {
+                        // The one allocation of this gate, bounded by the configured cap.
+                        self.msg.reserve_exact(self.cap);
                     }
                     self.msg.extend_from_slice(chunk);
                     if self.record_left == 0 {

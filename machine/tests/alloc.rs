@@ -54,8 +54,9 @@ fn no_heap_allocation_per_datagram_or_per_stream_input() {
         }
     }
 
-    // --- TLS 1.3 stream: the gate allocates its buffer once when made, then never, whatever
-    // the split of CH1 and whether CH2 arrives at the same or a fresh gate.
+    // --- TLS 1.3 stream: a gate allocates nothing when made, nothing for a ClientHello that
+    // arrives whole (it decides on the input), and its bounded buffer exactly once for one
+    // that arrives split, whatever the split; CH2 at a fresh gate allocates nothing.
     let l = listener(Config {
         groups: vec![hellogate_codec::NamedGroup::X25519],
         hrr_key_share: hellogate_machine::HrrKeyShare::CookieOnly,
@@ -64,8 +65,18 @@ fn no_heap_allocation_per_datagram_or_per_stream_input() {
     let ch1 = hellogate_testvectors::get("tls13_openssl_ch1")
         .unwrap()
         .bytes;
-    let mut gate = l.stream();
+    let (mut whole_gate, n) = count(|| l.stream());
+    assert_eq!(n, 0, "making a gate allocated");
     let mut out = [0u8; MAX_OUTPUT_LEN];
+    let (replied, n) = count(|| {
+        matches!(
+            whole_gate.feed(&l, NOW, peer(), ch1, &mut out),
+            Decision::Reply { .. }
+        )
+    });
+    assert!(replied);
+    assert_eq!(n, 0, "a whole stream CH1 allocated");
+    let mut gate = l.stream();
     let (len, n) = count(|| {
         let mut len = 0;
         for chunk in ch1.chunks(7) {
@@ -76,7 +87,7 @@ fn no_heap_allocation_per_datagram_or_per_stream_input() {
         len
     });
     assert!(len > 0);
-    assert_eq!(n, 0, "stream CH1 allocated");
+    assert_eq!(n, 1, "a split stream CH1 allocates the gate's buffer, once");
     let cookie = reply_cookie(&out[..len]);
     let ch2 = tls_ch(
         hellogate_testvectors::get("tls13_openssl_ch2")
