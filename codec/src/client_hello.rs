@@ -127,10 +127,7 @@ impl<'a> ClientHello<'a> {
     /// legacy_version offers ([`ProtocolVersion::legacy_offer`]: never (D)TLS 1.3).
     #[inline]
     pub fn offers_version(&self, v: ProtocolVersion) -> bool {
-        match self.known.supported_versions {
-            Some(list) => list.contains(v),
-            None => self.legacy_version.legacy_offer() == v,
-        }
+        crate::first_flight::offers(self.known.supported_versions, self.legacy_version, v)
     }
 
     /// True when the client signals RFC 5746 secure renegotiation, by the

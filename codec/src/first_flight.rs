@@ -113,10 +113,7 @@ impl<'a> ClientHelloOutline<'a> {
     /// legacy_version offers ([`ProtocolVersion::legacy_offer`]: never (D)TLS 1.3).
     #[inline]
     pub fn offers_version(&self, v: ProtocolVersion) -> bool {
-        match self.supported_versions {
-            Some(list) => list.contains(v),
-            None => self.legacy_version.legacy_offer() == v,
-        }
+        offers(self.supported_versions, self.legacy_version, v)
     }
 
     /// True when the ClientHello returns a cookie: a non-empty DTLS legacy cookie, or the
@@ -124,6 +121,19 @@ impl<'a> ClientHelloOutline<'a> {
     #[inline]
     pub fn returns_cookie(&self) -> bool {
         self.cookie.is_some() || self.legacy_cookie.is_some_and(|c| !c.is_empty())
+    }
+}
+
+/// Whether a ClientHello with these supported_versions and legacy_version offers `v`.
+#[inline]
+pub(crate) fn offers(
+    supported_versions: Option<U16List<'_, ProtocolVersion>>,
+    legacy_version: ProtocolVersion,
+    v: ProtocolVersion,
+) -> bool {
+    match supported_versions {
+        Some(list) => list.contains(v),
+        None => legacy_version.legacy_offer() == v,
     }
 }
 

@@ -550,11 +550,7 @@ impl Listener {
         out: &mut [u8],
         t: &mut impl Tracer,
     ) -> Decision<'a> {
-        let alert_framing = RecordFraming::Dtls {
-            version: ProtocolVersion::DTLS1_2,
-            epoch: 0,
-            sequence_number: ctx.rec.header.sequence_number,
-        };
+        let alert_framing = ctx.alert_framing();
         let empty = ch.legacy_cookie.is_none_or(<[u8]>::is_empty);
         t.check("legacy_cookie is empty", empty, "");
         if !empty {
@@ -599,11 +595,7 @@ impl Listener {
         out: &mut [u8],
         t: &mut impl Tracer,
     ) -> Decision<'a> {
-        let alert_framing = RecordFraming::Dtls {
-            version: ProtocolVersion::DTLS1_2,
-            epoch: 0,
-            sequence_number: ctx.rec.header.sequence_number,
-        };
+        let alert_framing = ctx.alert_framing();
         let plan = match hrr13::plan(self, o, t) {
             Ok(p) => p,
             Err(r) => return alert(AlertDescription::HANDSHAKE_FAILURE, r, alert_framing, out),
@@ -687,6 +679,16 @@ struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
+    /// How an alert in answer to this datagram is framed: epoch 0, the ClientHello's record
+    /// sequence number.
+    fn alert_framing(&self) -> RecordFraming {
+        RecordFraming::Dtls {
+            version: ProtocolVersion::DTLS1_2,
+            epoch: 0,
+            sequence_number: self.rec.header.sequence_number,
+        }
+    }
+
     /// Bytes of the datagram used: up to the end of the first record.
     fn consumed(&self) -> usize {
         self.rec.offset + 13 + self.rec.fragment.len()
