@@ -217,7 +217,7 @@ pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
         }
     };
     listener.set_under_load(a.under_load);
-    match run_script(&listener, a.start, a.json, &text, stdout) {
+    match run_script(&mut listener, a.start, a.json, &text, stdout) {
         Ok(()) => 0,
         Err(e) => {
             let _ = writeln!(stderr, "error: {e}");
@@ -227,7 +227,7 @@ pub fn run(args: &[OsString], stdout: &mut dyn Write, stderr: &mut dyn Write) ->
 }
 
 fn run_script(
-    l: &Listener,
+    l: &mut Listener,
     start: u64,
     json: bool,
     text: &str,
@@ -251,6 +251,9 @@ fn run_script(
         let now = Duration::from_secs(start)
             .checked_add(Duration::from_millis(ms))
             .ok_or_else(|| at("--start plus MS is past the largest time"))?;
+        // What a server does from its timer: keep the epoch keys of `now` cached (a no-op
+        // while they are).
+        l.refresh(now);
         let mut buf = [0u8; MAX_OUTPUT_LEN];
         let head = Head {
             ms,
