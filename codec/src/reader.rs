@@ -308,7 +308,9 @@ pub(crate) struct Slice<'a> {
 }
 
 impl<'a> Slice<'a> {
-    /// A reader over these bytes that keeps absolute offsets.
+    /// A reader over these bytes that keeps absolute offsets, in the mode of `_outer`, the
+    /// reader they were read with (it carries no data the new reader needs; it only fixes the
+    /// mode, which the callers could not otherwise name).
     #[inline]
     pub(crate) fn reader<M: Mode>(self, _outer: &Reader<'a, M>) -> Reader<'a, M> {
         Reader {

@@ -65,16 +65,22 @@ impl ShareGroups {
     }
 }
 
+/// The ClientHello fields a cookie binds (the ones ClientHello2 must repeat), for the DTLS 1.2
+/// and the HelloRetryRequest cookies alike.
+pub(crate) fn hello_fields<'a>(ch: &ClientHelloOutline<'a>) -> HelloFields<'a> {
+    HelloFields {
+        client_version: ch.legacy_version.0,
+        random: ch.random,
+        session_id: ch.legacy_session_id,
+        cipher_suites: ch.cipher_suites.as_bytes(),
+        compression_methods: ch.legacy_compression_methods,
+    }
+}
+
 /// What ClientHello2 must repeat of ClientHello1: the cookie binds it (RFC 8446 4.1.2).
 pub(crate) fn binding<'a>(ch: &ClientHelloOutline<'a>, groups: &'a ShareGroups) -> HrrBinding<'a> {
     HrrBinding {
-        hello: HelloFields {
-            client_version: ch.legacy_version.0,
-            random: ch.random,
-            session_id: ch.legacy_session_id,
-            cipher_suites: ch.cipher_suites.as_bytes(),
-            compression_methods: ch.legacy_compression_methods,
-        },
+        hello: hello_fields(ch),
         key_share_groups: groups.as_slice(),
     }
 }
@@ -312,7 +318,7 @@ pub(crate) fn accept_ch2(
             return Err(Reason::CookieForAnotherHello);
         }
     }
-    check_ch2(l, f, ch, &c, t)?;
+    check_ch2(l, f, ch, &c, groups.overflow, t)?;
     let suite = CipherSuite(c.cipher_suite);
     let group = NamedGroup(c.group);
 
@@ -349,6 +355,7 @@ fn check_ch2(
     f: Flavor13,
     ch: &ClientHello<'_>,
     c: &HrrCookie,
+    too_many_shares: bool,
     t: &mut impl Tracer,
 ) -> Result<(), Reason> {
     let version_ok = ch.offers_version(f.version);
@@ -378,7 +385,7 @@ fn check_ch2(
         // After a cookie-only HRR: the client's shares are unchanged (the cookie's MAC bound
         // their groups, all of them: ClientHello1 had at most MAX_KEY_SHARES), and one is for
         // the group.
-        Some(s) => s.find(group).is_some() && !ShareGroups::of(&ch.outline()).overflow,
+        Some(s) => s.find(group).is_some() && !too_many_shares,
     };
     t.check(
         "ClientHello2 key_share fits the HelloRetryRequest",

@@ -5,9 +5,9 @@ use core::net::SocketAddr;
 use core::time::Duration;
 
 use hellogate_codec::{
-    Alert, AlertDescription, ClientHello, ClientHelloOutline, ContentType, DtlsClientHelloPrefix,
-    DtlsHandshake, DtlsRecord, Flavor, Framing, HandshakeType, HelloVerifyRequest, ProtocolVersion,
-    RecordFraming, dtls_returns_legacy_cookie,
+    Alert, AlertDescription, ClientHello, ClientHelloOutline, ContentType, DecodeError,
+    DtlsClientHelloPrefix, DtlsHandshake, DtlsRecord, Flavor, Framing, HandshakeType,
+    HelloVerifyRequest, ProtocolVersion, RecordFraming, dtls_returns_legacy_cookie,
 };
 use hellogate_cookie::{CookieJar, DTLS12_COOKIE_LEN, HelloFields, KeyRing};
 
@@ -246,44 +246,33 @@ impl Listener {
         out: &mut [u8],
         t: &mut impl Tracer,
     ) -> Decision<'a> {
+        let malformed = |e: DecodeError| Decision::Drop(Reason::Malformed(e.shifted(body_offset)));
         // A ClientHello about to be challenged needs only its outline; one that may be
         // accepted is parsed in full, since it is handed on (see codec's first_flight). A
         // DTLS 1.2 ClientHello2 shows its cookie before the extensions: straight to the full
         // parse.
         if !dtls_returns_legacy_cookie(body) {
-            let o = match ClientHelloOutline::parse(body, Flavor::Dtls) {
+            let o = ClientHelloOutline::parse(body, Flavor::Dtls);
+            let o = match traced("ClientHello outline parses", o, t) {
                 Ok(o) => o,
-                Err(e) => {
-                    t.check("ClientHello outline parses", false, e.field);
-                    return Decision::Drop(Reason::Malformed(e.shifted(body_offset)));
-                }
+                Err(e) => return malformed(e),
             };
-            t.check("ClientHello outline parses", true, "");
             if !o.returns_cookie() && self.must_challenge(&o, t) {
                 return self.challenge(ctx, &o, out, t);
             }
         }
-        let ch = match ClientHello::parse(body, Flavor::Dtls) {
+        let ch = ClientHello::parse(body, Flavor::Dtls);
+        let ch = match traced("ClientHello parses", ch, t) {
             Ok(ch) => ch,
-            Err(e) => {
-                t.check("ClientHello parses", false, e.field);
-                return Decision::Drop(Reason::Malformed(e.shifted(body_offset)));
-            }
+            Err(e) => return malformed(e),
         };
-        t.check("ClientHello parses", true, "");
         let Some(offers13) = self.version(&ch.outline(), t) else {
             return Decision::Drop(Reason::UnsupportedVersion);
         };
         if offers13 {
             return self.dtls13(ctx, &ch, out, t);
         }
-        let fields = HelloFields {
-            client_version: ch.legacy_version.0,
-            random: ch.random,
-            session_id: ch.legacy_session_id,
-            cipher_suites: ch.cipher_suites.as_bytes(),
-            compression_methods: ch.legacy_compression_methods,
-        };
+        let fields = hrr13::hello_fields(&ch.outline());
         let cookie = ch.legacy_cookie.unwrap_or(&[]);
         self.dtls12(ctx, fields, true, cookie, AcceptedHello::Whole(ch), out, t)
     }
@@ -335,14 +324,7 @@ impl Listener {
             Some(true) => self.write_hrr13(ctx, o, out, t),
             Some(false) => {
                 t.check("ClientHello carries a cookie", false, "");
-                let fields = HelloFields {
-                    client_version: o.legacy_version.0,
-                    random: o.random,
-                    session_id: o.legacy_session_id,
-                    cipher_suites: o.cipher_suites.as_bytes(),
-                    compression_methods: o.legacy_compression_methods,
-                };
-                self.write_hvr(ctx, fields, true, out, t)
+                self.write_hvr(ctx, hrr13::hello_fields(o), true, out, t)
             }
         }
     }
@@ -630,6 +612,19 @@ impl Listener {
             Err(r) => Decision::Drop(r),
         }
     }
+}
+
+/// Records whether a parse succeeded (naming the failing field) and hands its result on.
+fn traced<T>(
+    check: &'static str,
+    r: Result<T, DecodeError>,
+    t: &mut impl Tracer,
+) -> Result<T, DecodeError> {
+    match &r {
+        Ok(_) => t.check(check, true, ""),
+        Err(e) => t.check(check, false, e.field),
+    }
+    r
 }
 
 /// The version a DTLS 1.2-path accept goes on with: DTLS 1.2 when the client offers it, else

@@ -23,7 +23,7 @@
 
 use core::time::Duration;
 
-use hellogate_codec::{ClientHello, ProtocolVersion};
+use hellogate_codec::ProtocolVersion;
 use hellogate_session::anti_replay::EarlyDataOffer;
 use hellogate_session::renegotiation::SecureRenegotiationSignal;
 use hellogate_session::session_id::{HostId, SessionIdPolicy};
@@ -73,14 +73,6 @@ impl<'a> PskOffer<'a> {
 }
 
 impl<'a> Accepted<'a> {
-    /// The whole ClientHello, when the accept holds one (a DTLS 1.2 first fragment does not).
-    fn whole(&self) -> Option<&ClientHello<'a>> {
-        match &self.client_hello {
-            AcceptedHello::Whole(ch) => Some(ch),
-            AcceptedHello::FirstFragment(_) => None,
-        }
-    }
-
     /// The session ID a (D)TLS 1.2 client offers to resume, if any. TLS 1.3 has no server
     /// session IDs (a TLS 1.3 client's legacy_session_id is a middlebox-compatibility value,
     /// RFC 8446 appendix D.4), so a 1.3 accept offers none.
@@ -108,7 +100,7 @@ impl<'a> Accepted<'a> {
 
     /// Whether this ClientHello carries early data to judge.
     pub fn early_data(&self) -> EarlyData<'a> {
-        let Some(ch) = self.whole() else {
+        let Some(ch) = self.client_hello.whole() else {
             return EarlyData::NotOffered;
         };
         if !ch.known.early_data {

@@ -15,6 +15,23 @@ fn dtls12_only() -> Config {
     }
 }
 
+/// The cookie of the HelloVerifyRequest `l` answers case `number` (sent without a cookie) with.
+fn cookie_from(l: &hellogate_machine::Listener, number: u8) -> Vec<u8> {
+    let probe = dtls_listen_cases(&[0; 32]);
+    let case = probe.iter().find(|c| c.number == number).unwrap();
+    let mut out = [0u8; MAX_OUTPUT_LEN];
+    let d = l.handle_datagram(NOW, peer(), &case.datagram, &mut out);
+    let Decision::Reply {
+        len,
+        kind: ReplyKind::HelloVerifyRequest,
+        ..
+    } = d
+    else {
+        panic!("case {number}: {d:?}")
+    };
+    reply_cookie(&out[..len])
+}
+
 #[test]
 fn dtlsv1_listen_cases_get_openssls_outcomes() {
     let l = listener(dtls12_only());
@@ -24,24 +41,10 @@ fn dtlsv1_listen_cases_get_openssls_outcomes() {
     // earns a first-fragment cookie, good for the fragment that ends right after the cookie
     // (case 6), and case 1 (the whole ClientHello) a whole one, good for the whole ClientHello
     // that returns it (case 5). A first-fragment cookie returned in a whole ClientHello earns
-    // a new HVR instead (its suites would go unchecked; see the next test).
-    let probe = dtls_listen_cases(&[0; 32]);
-    let cookie_from = |number: u8| {
-        let case = probe.iter().find(|c| c.number == number).unwrap();
-        let mut out = [0u8; MAX_OUTPUT_LEN];
-        let d = l.handle_datagram(NOW, peer(), &case.datagram, &mut out);
-        let Decision::Reply {
-            len,
-            kind: ReplyKind::HelloVerifyRequest,
-            ..
-        } = d
-        else {
-            panic!("{d:?}")
-        };
-        reply_cookie(&out[..len])
-    };
-    let prefix_cookie = cookie_from(2);
-    let whole_cookie = cookie_from(1);
+    // a new HVR instead (its suites would go unchecked; see
+    // first_fragment_cookie_does_not_validate_a_whole_client_hello).
+    let prefix_cookie = cookie_from(&l, 2);
+    let whole_cookie = cookie_from(&l, 1);
     assert_eq!((prefix_cookie[0], whole_cookie[0]), (0x14, 0x11));
     let with_whole = dtls_listen_cases(&whole_cookie);
     let cases: Vec<_> = dtls_listen_cases(&prefix_cookie)
@@ -86,14 +89,7 @@ fn whole_client_hello_cookie_does_not_validate_a_fragment_missing_the_bound_fiel
     // A cookie from a whole ClientHello binds cipher_suites and compression_methods; a first
     // fragment that ends at the cookie cannot show them, so it earns a new HVR, not an accept.
     let l = listener(dtls12_only());
-    let probe = dtls_listen_cases(&[0; 32]);
-    let case1 = probe.iter().find(|c| c.number == 1).unwrap();
-    let mut out = [0u8; MAX_OUTPUT_LEN];
-    let d = l.handle_datagram(NOW, peer(), &case1.datagram, &mut out);
-    let Decision::Reply { len, .. } = d else {
-        panic!("{d:?}")
-    };
-    let cookie = reply_cookie(&out[..len]);
+    let cookie = cookie_from(&l, 1);
     let cases = dtls_listen_cases(&cookie);
     let outcome = |n: u8| {
         let c = cases.iter().find(|c| c.number == n).unwrap();
@@ -110,14 +106,7 @@ fn first_fragment_cookie_does_not_validate_a_whole_client_hello() {
     // random and session_id; returned in a whole ClientHello it would leave that ClientHello's
     // suites and compression unchecked, so it earns a new HVR carrying a whole cookie.
     let l = listener(dtls12_only());
-    let probe = dtls_listen_cases(&[0; 32]);
-    let case2 = probe.iter().find(|c| c.number == 2).unwrap();
-    let mut out = [0u8; MAX_OUTPUT_LEN];
-    let d = l.handle_datagram(NOW, peer(), &case2.datagram, &mut out);
-    let Decision::Reply { len, .. } = d else {
-        panic!("{d:?}")
-    };
-    let cookie = reply_cookie(&out[..len]);
+    let cookie = cookie_from(&l, 2);
     assert_eq!(cookie[0], 0x14, "a first-fragment cookie");
     let cases = dtls_listen_cases(&cookie);
     let mut out = [0u8; MAX_OUTPUT_LEN];
